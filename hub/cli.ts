@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+/**
+ * `edgeprov`: one command for every role. `hub`, `daemon`, `demo`, `render`, `site add`, `admin add`.
+ * Errors print one clear line and exit non-zero; nothing here prints a secret twice.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { isProvError, TemplateError } from '../shared/errors.js';
+import { compileTemplate, EXAMPLE_MODEL, type DataModel } from '../shared/templates/index.js';
+import type { Engine } from '../shared/domain.js';
+import { loadHubConfig, HubConfig } from './config.js';
+import { createLogger, startHub } from './main.js';
+import { openDb } from './db/open.js';
+import { HubStore, SYSTEM_ACTOR } from './db/store.js';
+import { systemClock } from '../shared/clock.js';
+import { addSiteToken, findSiteByName, createSite } from './domain/sites.js';
+import { hashPassword, createAccount } from './domain/auth.js';
+import { SiteCreate } from './api/schemas.js';
+import { seedDemo } from './demo.js';
+
+const USAGE = `usage: edgeprov <command> [options]
+
+  hub [--config FILE]                 run the hub (config: JSON file + EDGEPROV_HUB_* env)
+  daemon [--config FILE]              run an edge daemon (arrives with issue [3/7])
+  demo [--data-dir DIR] [--hub-port N] [--http-port N] [--tftp-port N]
+                                      hub + demo site on embedded SQLite, for trying edgeprov out
+  render --engine default|freemarker TEMPLATE [--data FILE.json]
+                                      print a rendered template; errors as file:line:col: message
+  site add NAME [--config FILE]       add a site; prints its sync token once
+  admin add NAME [--config FILE]      add an administrator (password from EDGEPROV_ADMIN_PASSWORD,
+                                      or generated and printed once)
+`;
+
+class UsageError extends Error {}
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`edgeprov: ${message}\n`);
+  process.exit(code);
+}
+
+async function hub(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
+  const config = loadHubConfig(values.config, process.env);
+  const log = createLogger(config.log_level, 'edgeprov-hub');
+  const running = await startHub(config, { log });
+  stopOn(async () => running.close());
+}
+
+function stopOn(close: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`edgeprov: ${signal}, stopping\n`);
+    close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function port(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number 0–65535, got "${value}"`);
+  return n;
+}
+
+async function demo(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, 'hub-port': { type: 'string' }, 'http-port': { type: 'string' }, 'tftp-port': { type: 'string' } },
+  });
+  const dataDir = resolve(values['data-dir'] ?? '.edgeprov-demo');
+  mkdirSync(dataDir, { recursive: true });
+  const hubPort = port(values['hub-port'], 'hub-port', 8080);
+  const httpPort = port(values['http-port'], 'http-port', 8081);
+  const tftpPort = port(values['tftp-port'], 'tftp-port', 6969);
+  const config = HubConfig.parse({
+    ...loadHubConfig(undefined, { EDGEPROV_HUB_LOG_LEVEL: 'warn', ...process.env }),
+    port: hubPort,
+    db_path: join(dataDir, 'hub.db'),
+  });
+  const log = createLogger(config.log_level, 'edgeprov-hub');
+  const db = openDb(config.db_path);
+  const seeded = await seedDemo(new HubStore(db, systemClock), { httpPort, tftpPort, adminPassword: process.env.EDGEPROV_ADMIN_PASSWORD });
+  db.close();
+  const running = await startHub(config, { log });
+  const lines = [
+    '',
+    'edgeprov demo: a hub on embedded SQLite with the demo site "Demo Branch".',
+    `  Console:  ${running.url}/`,
+    `  API:      ${running.url}/api/v1/openapi.json`,
+    seeded.adminPassword
+      ? `  Admin:    admin / ${seeded.adminPassword}   (shown once${process.env.EDGEPROV_ADMIN_PASSWORD ? ', from EDGEPROV_ADMIN_PASSWORD' : ''})`
+      : '  Admin:    admin (password shown at the first start; set EDGEPROV_ADMIN_PASSWORD to choose one)',
+    `  Data:     ${dataDir}`,
+    `  Edge:     not started — the edge daemon arrives with issue [3/7]; running the hub alone` +
+      ` (edge ports reserved in the demo site: http ${httpPort}, tftp ${tftpPort})`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  stopOn(async () => running.close());
+}
+
+function render(args: string[]): void {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { engine: { type: 'string' }, data: { type: 'string' } } });
+  const engine = values.engine;
+  if (engine !== 'default' && engine !== 'freemarker') throw new UsageError('--engine must be default or freemarker');
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('render takes exactly one TEMPLATE file');
+  const source = readFileSync(file, 'utf8');
+  let model: DataModel = EXAMPLE_MODEL;
+  if (values.data !== undefined) {
+    try {
+      model = JSON.parse(readFileSync(values.data, 'utf8')) as DataModel;
+    } catch (err) {
+      fail(`${values.data}: ${(err as Error).message}`);
+    }
+  }
+  try {
+    process.stdout.write(compileTemplate(engine as Engine, source).render(model));
+  } catch (err) {
+    if (err instanceof TemplateError) fail(`${file}:${err.line}:${err.column}: ${(err.details as { reason: string }).reason}`);
+    throw err;
+  }
+}
+
+function dbFrom(args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string' } } });
+  const config = loadHubConfig(values.config, process.env);
+  return { store: new HubStore(openDb(config.db_path), systemClock), positionals };
+}
+
+async function siteAdd(args: string[]): Promise<void> {
+  const { store, positionals } = dbFrom(args);
+  const name = positionals[0];
+  if (!name || positionals.length > 1) throw new UsageError('site add takes exactly one NAME');
+  const token = store.write(SYSTEM_ACTOR, (w) => {
+    const site = findSiteByName(w.db, name) ?? createSite(w, SiteCreate.parse({ name, fqdn: 'pbx.example.com' }));
+    return { id: site.id, token: addSiteToken(w, site.id) };
+  });
+  store.db.close();
+  process.stdout.write(`site ${token.id} "${name}"\nsync token (shown once): ${token.token}\n`);
+}
+
+async function adminAdd(args: string[]): Promise<void> {
+  const { store, positionals } = dbFrom(args);
+  const name = positionals[0];
+  if (!name || positionals.length > 1) throw new UsageError('admin add takes exactly one NAME');
+  const given = process.env.EDGEPROV_ADMIN_PASSWORD;
+  if (given !== undefined && given.length < 8) throw new UsageError('EDGEPROV_ADMIN_PASSWORD must be at least 8 characters');
+  const password = given ?? randomBytes(12).toString('base64url');
+  const hash = await hashPassword(password);
+  store.write(SYSTEM_ACTOR, (w) => createAccount(w, { username: name, password_hash: hash, role: 'admin' }));
+  store.db.close();
+  process.stdout.write(given ? `admin "${name}" added\n` : `admin "${name}" added; password (shown once): ${password}\n`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'hub':
+      return hub(rest);
+    case 'daemon':
+      return fail('the edge daemon is not part of this build yet (issue [3/7]); run `edgeprov hub` or `edgeprov demo`', 2);
+    case 'demo':
+      return demo(rest);
+    case 'render':
+      return render(rest);
+    case 'site':
+      if (rest[0] === 'add') return siteAdd(rest.slice(1));
+      throw new UsageError(`unknown site command "${rest[0] ?? ''}"`);
+    case 'admin':
+      if (rest[0] === 'add') return adminAdd(rest.slice(1));
+      throw new UsageError(`unknown admin command "${rest[0] ?? ''}"`);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) fail(`${err.message}\n\n${USAGE}`, 2);
+  if (isProvError(err)) fail(err.message);
+  if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) fail(`${err.message}\n\n${USAGE}`, 2);
+  fail(err instanceof Error ? (err.stack ?? err.message) : String(err));
+});

@@ -1,0 +1,120 @@
+/**
+ * What config a device gets: template chosen device override → org template for vendor+model →
+ * org template for vendor → shipped sample; compiled once per (template, version).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ProvError } from '../../shared/errors.js';
+import type { Engine, Site } from '../../shared/domain.js';
+import { buildDataModel, compileTemplate, type CompiledTemplate, type DataModel } from '../../shared/templates/index.js';
+import type { Db } from '../db/open.js';
+import { assignedExtensions, type DeviceRow } from './devices-sync.js';
+
+/** The repo's templates/ folder (dist/hub/domain → ../../../templates). */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
+
+const SAMPLE_FILE: Record<Engine, string> = { default: 'device.tpl', freemarker: 'device.ftl' };
+
+export interface ResolvedTemplate {
+  /** `t:<id>` for stored templates, `sample:<vendor>/<file>` for shipped ones. */
+  key: string;
+  version: number;
+  engine: Engine;
+  body: string;
+  source: 'device' | 'org' | 'sample';
+}
+
+export function samplePath(vendor: string, engine: Engine): string | undefined {
+  if (!/^[a-z0-9-]+$/.test(vendor)) return undefined;
+  const path = `${TEMPLATES_DIR}${vendor}/${SAMPLE_FILE[engine]}`;
+  return existsSync(path) ? path : undefined;
+}
+
+export function readSample(vendor: string | null, engine: Engine): { file: string; body: string } {
+  const path = vendor ? samplePath(vendor, engine) : undefined;
+  if (!path) {
+    throw new ProvError('NOT_FOUND', `no ${engine} sample template ships for vendor "${vendor ?? 'unknown'}"`, { vendor, engine });
+  }
+  return { file: path.slice(TEMPLATES_DIR.length), body: readFileSync(path, 'utf8') };
+}
+
+interface TemplateRow {
+  id: number;
+  engine: Engine;
+  body: string;
+  version: number;
+  vendor: string | null;
+  model: string | null;
+}
+
+export function resolveTemplate(db: Db, device: Pick<DeviceRow, 'template_id' | 'vendor' | 'model' | 'engine'>): ResolvedTemplate {
+  if (device.template_id !== null) {
+    const t = db.prepare(`SELECT * FROM templates WHERE id = ?`).get(device.template_id) as TemplateRow | undefined;
+    if (t) return { key: `t:${t.id}`, version: t.version, engine: t.engine, body: t.body, source: 'device' };
+  }
+  if (device.vendor) {
+    const t = db
+      .prepare(
+        `SELECT * FROM templates WHERE scope = 'org' AND vendor = ? AND engine = ? AND (model = ? OR model IS NULL)
+         ORDER BY model IS NULL, id DESC LIMIT 1`,
+      )
+      .get(device.vendor, device.engine, device.model) as TemplateRow | undefined;
+    if (t) return { key: `t:${t.id}`, version: t.version, engine: t.engine, body: t.body, source: 'org' };
+  }
+  const sample = readSample(device.vendor, device.engine);
+  return { key: `sample:${sample.file}`, version: 0, engine: device.engine, body: sample.body, source: 'sample' };
+}
+
+/** Compiled templates by key and version; a new version simply misses. Bounded so uploads cannot grow it without end. */
+export class TemplateCache {
+  readonly #map = new Map<string, CompiledTemplate>();
+  readonly #max: number;
+
+  constructor(max = 500) {
+    this.#max = max;
+  }
+
+  get(t: ResolvedTemplate): CompiledTemplate {
+    const k = `${t.key}@${t.version}`;
+    let c = this.#map.get(k);
+    if (!c) {
+      c = compileTemplate(t.engine, t.body);
+      if (this.#map.size >= this.#max) this.#map.delete(this.#map.keys().next().value!);
+      this.#map.set(k, c);
+    }
+    return c;
+  }
+}
+
+export function deviceDataModel(db: Db, row: DeviceRow, site: Site): DataModel {
+  return buildDataModel({ device: row, site, extensions: assignedExtensions(db, row.mac) });
+}
+
+export function configHash(config: string): string {
+  return createHash('sha256').update(config).digest('hex');
+}
+
+export interface RenderedConfig {
+  template: ResolvedTemplate;
+  config: string;
+  hash: string;
+  model: DataModel;
+}
+
+export function renderDeviceConfig(db: Db, cache: TemplateCache, row: DeviceRow, site: Site): RenderedConfig {
+  const template = resolveTemplate(db, row);
+  const model = deviceDataModel(db, row, site);
+  const config = cache.get(template).render(model);
+  return { template, config, hash: configHash(config), model };
+}
+
+/** Replaces every secret of the model that appears in the config with `***`, for previews. */
+export function maskConfig(config: string, model: DataModel): string {
+  const secrets = [model.device.login_password, model.provisioning.password, ...model.lines.map((l) => l.password)]
+    .filter((s) => s.length > 0)
+    .sort((a, b) => b.length - a.length);
+  let out = config;
+  for (const s of secrets) out = out.split(s).join('***');
+  return out;
+}
