@@ -12,7 +12,7 @@ import type { Db } from './db/open.js';
 import { HubStore } from './db/store.js';
 import { TemplateCache } from './domain/render.js';
 import type { HubEnv, HubDeps } from './api/context.js';
-import { authenticate } from './api/middleware.js';
+import { authenticate, authorize } from './api/middleware.js';
 import { authRoutes } from './api/routes/auth.js';
 import { siteRoutes } from './api/routes/sites.js';
 import { userRoutes } from './api/routes/users.js';
@@ -70,7 +70,7 @@ export function createHubApp(options: HubAppOptions, deps: HubAppDeps): { app: O
       },
     }),
   );
-  app.use('/api/v1/*', authenticate);
+  app.use('/api/v1/*', authenticate, authorize);
 
   app.get('/healthz', (c) => c.json({ ok: true, version: API_VERSION }));
   app.get('/', (c) =>

@@ -60,10 +60,10 @@ function stopOn(close: () => Promise<void>): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-function port(value: string | undefined, name: string, fallback: number): number {
+function port(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} must be a port number 0–65535, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > 65535) throw new UsageError(`--${name} must be a port number ${min}–65535, got "${value}"`);
   return n;
 }
 
@@ -75,8 +75,9 @@ async function demo(args: string[]): Promise<void> {
   const dataDir = resolve(values['data-dir'] ?? '.edgeprov-demo');
   mkdirSync(dataDir, { recursive: true });
   const hubPort = port(values['hub-port'], 'hub-port', 8080);
-  const httpPort = port(values['http-port'], 'http-port', 8081);
-  const tftpPort = port(values['tftp-port'], 'tftp-port', 6969);
+  // The edge ports go into the demo site's record, which phones are told about: no "any port" here.
+  const httpPort = port(values['http-port'], 'http-port', 8081, 1);
+  const tftpPort = port(values['tftp-port'], 'tftp-port', 6969, 1);
   const config = HubConfig.parse({
     ...loadHubConfig(undefined, { EDGEPROV_HUB_LOG_LEVEL: 'warn', ...process.env }),
     port: hubPort,
@@ -93,7 +94,7 @@ async function demo(args: string[]): Promise<void> {
     `  Console:  ${running.url}/`,
     `  API:      ${running.url}/api/v1/openapi.json`,
     seeded.adminPassword
-      ? `  Admin:    admin / ${seeded.adminPassword}   (shown once${process.env.EDGEPROV_ADMIN_PASSWORD ? ', from EDGEPROV_ADMIN_PASSWORD' : ''})`
+      ? `  Admin:    admin / ${seeded.adminPassword}   (${process.env.EDGEPROV_ADMIN_PASSWORD ? 'from EDGEPROV_ADMIN_PASSWORD' : 'shown once'})`
       : '  Admin:    admin (password shown at the first start; set EDGEPROV_ADMIN_PASSWORD to choose one)',
     `  Data:     ${dataDir}`,
     `  Edge:     not started — the edge daemon arrives with issue [3/7]; running the hub alone` +
@@ -110,11 +111,12 @@ function render(args: string[]): void {
   if (engine !== 'default' && engine !== 'freemarker') throw new UsageError('--engine must be default or freemarker');
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('render takes exactly one TEMPLATE file');
-  const source = readFileSync(file, 'utf8');
+  const source = readText(file);
   let model: DataModel = EXAMPLE_MODEL;
   if (values.data !== undefined) {
+    const data = readText(values.data);
     try {
-      model = JSON.parse(readFileSync(values.data, 'utf8')) as DataModel;
+      model = JSON.parse(data) as DataModel;
     } catch (err) {
       fail(`${values.data}: ${(err as Error).message}`);
     }
@@ -122,8 +124,21 @@ function render(args: string[]): void {
   try {
     process.stdout.write(compileTemplate(engine as Engine, source).render(model));
   } catch (err) {
-    if (err instanceof TemplateError) fail(`${file}:${err.line}:${err.column}: ${(err.details as { reason: string }).reason}`);
+    if (err instanceof TemplateError) {
+      // Compiler style, no prefix: editors and CI annotate file:line:col directly.
+      process.stderr.write(`${file}:${err.line}:${err.column}: ${(err.details as { reason: string }).reason}\n`);
+      process.exit(1);
+    }
     throw err;
+  }
+}
+
+/** A file named on the command line; a missing one is a usage error (exit 2), not a crash. */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    return fail(`cannot read ${path}: ${(err as Error).message}`, 2);
   }
 }
 

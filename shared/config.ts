@@ -2,7 +2,7 @@
  * Config resolution shared by both roles: defaults < JSON file < EDGEPROV_<ROLE>_* environment,
  * validated by one zod schema. Pure: the caller reads the file and passes `process.env`.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ProvError } from './errors.js';
 
 /** `port` → `EDGEPROV_HUB_PORT` for prefix `EDGEPROV_HUB_`. */
@@ -27,24 +27,38 @@ export function resolveConfig<S extends z.ZodObject>(
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     source[key] = name;
-    merged[key] = coerce(raw);
+    merged[key] = coerce(raw, schema.shape[key] as z.ZodType);
   }
   const result = schema.safeParse(merged);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => {
-      const key = String(i.path[0] ?? '');
-      const from = source[key] ? `environment ${source[key]}` : file && key in (fromFile as object) ? file.path : 'default';
-      return `${i.path.join('.') || '(config)'}: ${i.message} (from ${from})`;
+    const problems = result.error.issues.flatMap((i) => {
+      // An unknown key is reported at the object's path; name each key so the admin can find it.
+      const keys = i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys : [String(i.path[0] ?? '')];
+      return keys.map((key) => {
+        const from = source[key] ? `environment ${source[key]}` : file && key in (fromFile as object) ? file.path : 'default';
+        const what = i.code === 'unrecognized_keys' && i.path.length === 0 ? `${key}: unknown key` : `${i.path.join('.') || '(config)'}: ${i.message}`;
+        return `${what} (from ${from})`;
+      });
     });
     throw new ProvError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`, { problems });
   }
   return result.data;
 }
 
-/** Env values are strings; numbers and booleans are read as such so one schema serves both sources. */
-function coerce(raw: string): unknown {
-  if (/^-?\d+$/.test(raw)) return Number(raw);
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
+/** The schema under defaults and optionals: what kind of value the key holds. */
+function baseType(t: z.ZodType): z.ZodType {
+  let s: z.ZodType = t;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+/**
+ * Env values are strings; a key the schema types as number or boolean is read as one, so one
+ * schema serves both sources and a numeric host name or path stays a string.
+ */
+function coerce(raw: string, type: z.ZodType): unknown {
+  const base = baseType(type);
+  if (base instanceof z.ZodNumber && /^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if (base instanceof z.ZodBoolean && (raw === 'true' || raw === 'false')) return raw === 'true';
   return raw;
 }

@@ -20,7 +20,7 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { content: 
 
 export const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
 
-export const IdParam = z.object({ id: z.coerce.number().int().openapi({ param: { name: 'id', in: 'path' } }) });
+export const IdParam = z.object({ id: z.coerce.number().int().min(1).openapi({ param: { name: 'id', in: 'path' } }) });
 export const MacParam = z.object({ mac: z.string().openapi({ param: { name: 'mac', in: 'path' }, example: '00:15:65:aa:bb:cc' }) });
 export const RevealQuery = z.object({ reveal: z.enum(['true', 'false']).optional().openapi({ description: 'admins only: show secrets' }) });
 

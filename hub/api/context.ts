@@ -26,7 +26,12 @@ export function newRouter(): OpenAPIHono<HubEnv> {
   return new OpenAPIHono<HubEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        const issues = result.error.issues.flatMap((i) =>
+          // An unknown field is reported at its object; name the field itself.
+          i.code === 'unrecognized_keys'
+            ? i.keys.map((k) => ({ path: [...i.path, k].join('.'), message: `unknown field "${k}"` }))
+            : [{ path: i.path.join('.'), message: i.message }],
+        );
         const first = issues[0];
         throw new ProvError(
           'VALIDATION_FAILED',

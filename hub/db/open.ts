@@ -22,6 +22,9 @@ export function migrate(db: Db, target = MIGRATIONS.length): number[] {
   if (version > MIGRATIONS.length) {
     throw new Error(`database schema version ${version} is newer than this edgeprov (${MIGRATIONS.length}); refusing to run`);
   }
+  if (!Number.isInteger(target) || target < 0 || target > MIGRATIONS.length) {
+    throw new Error(`no migration to version ${target}; this edgeprov knows versions 0 to ${MIGRATIONS.length}`);
+  }
   while (version < target) {
     const sql = MIGRATIONS[version]!;
     db.transaction(() => {

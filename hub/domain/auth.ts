@@ -124,6 +124,11 @@ export function createApiToken(w: Writer, accountId: number, name: string): { id
   return { id: Number(info.lastInsertRowid), token };
 }
 
+/** The caller's API tokens (never the tokens themselves: only their hashes are stored). */
+export function listApiTokens(db: Db, accountId: number): Array<{ id: number; name: string; created_at: string }> {
+  return db.prepare(`SELECT id, name, created_at FROM api_tokens WHERE account_id = ? ORDER BY id`).all(accountId) as Array<{ id: number; name: string; created_at: string }>;
+}
+
 export function deleteApiToken(w: Writer, accountId: number, id: number): void {
   const info = w.db.prepare(`DELETE FROM api_tokens WHERE id = ? AND account_id = ?`).run(id, accountId);
   if (info.changes === 0) throw new ProvError('NOT_FOUND', `API token ${id} does not exist`);

@@ -131,7 +131,7 @@ function filterSql(f: DeviceFilter): { where: string; params: unknown[] } {
 
 const SORTS: Record<string, string> = {
   mac: 'd.mac ASC', '-mac': 'd.mac DESC',
-  name: 'd.name ASC, d.mac ASC', '-name': 'd.name DESC, d.mac ASC',
+  name: 'd.name COLLATE NOCASE ASC, d.mac ASC', '-name': 'd.name COLLATE NOCASE DESC, d.mac ASC',
   created_at: 'd.created_at ASC, d.mac ASC', '-created_at': 'd.created_at DESC, d.mac ASC',
   last_provisioned_at: 'd.last_provisioned_at ASC NULLS FIRST, d.mac ASC',
   '-last_provisioned_at': 'd.last_provisioned_at DESC NULLS LAST, d.mac ASC',

@@ -28,8 +28,10 @@ interface Record {
 
 function splitRecords(input: string, pasted: boolean): { records: Record[]; errors: RowError[] } {
   const text = input.replace(/^\uFEFF/, '');
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = pasted && !firstLine.includes(',') ? (firstLine.includes('\t') ? '\t' : firstLine.includes(';') ? ';' : ',') : ',';
+  // Sniff the separator from the first data line: a leading comment or blank line says nothing about it.
+  const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
+  // A tab wins: a spreadsheet paste is tab-separated even when a name holds a comma.
+  const delimiter = !pasted ? ',' : firstLine.includes('\t') ? '\t' : !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
   try {
     const rows = parse(text, {
       delimiter,
@@ -115,7 +117,8 @@ export function planImport(db: Db, input: { text?: string | undefined; csv?: str
     let siteId = defaultSite;
     const siteText = at('site');
     if (siteText !== '') {
-      const site = /^\d+$/.test(siteText) ? findSite(db, Number(siteText)) : findSiteByName(db, siteText);
+      // A name first (an export writes names, and a site may be named "2"), then an id.
+      const site = findSiteByName(db, siteText) ?? (/^\d+$/.test(siteText) ? findSite(db, Number(siteText)) : undefined);
       if (!site) {
         errors.push({ line, column: column('site'), field: 'site', message: `no site "${siteText}"` });
         continue;

@@ -59,7 +59,14 @@ export function autoProvision(w: Writer, macs: readonly string[], userIds?: read
       skipped.push({ mac: row.mac, reason: 'no unassigned licensed user with a SIP account left' });
       continue;
     }
-    checkAssignment(w.db, row, [user.id]);
+    try {
+      checkAssignment(w.db, row, [user.id]);
+    } catch (err) {
+      // This phone cannot carry the next user (e.g. too few lines): report it and keep the user for the next phone.
+      if (!(err instanceof ProvError) || err.code !== 'TOO_MANY_LINES') throw err;
+      skipped.push({ mac: row.mac, reason: err.message });
+      continue;
+    }
     next++;
     setDeviceUsers(w, row.mac, [user.id]);
     pairs.push({ mac: row.mac, user_id: user.id, extension: user.extension });
@@ -107,6 +114,10 @@ export function planBulk(db: Db, csv: string): BulkPlan {
       continue;
     }
     const extensions = record.slice(1).filter((e) => e !== '');
+    if (extensions.length === 0) {
+      errors.push({ line, column: 2, field: 'extension', message: 'no extension given; a line is mac,extension[,extension…]' });
+      continue;
+    }
     if (extensions.length > MAX_USERS_PER_DEVICE) {
       errors.push({ line, column: MAX_USERS_PER_DEVICE + 2, field: 'extension', message: `at most ${MAX_USERS_PER_DEVICE} extensions per phone; ${extensions.length} given` });
       continue;

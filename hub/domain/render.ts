@@ -31,12 +31,20 @@ export function samplePath(vendor: string, engine: Engine): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
+// Samples ship with the package and never change while the hub runs: read each once.
+const samples = new Map<string, { file: string; body: string }>();
+
 export function readSample(vendor: string | null, engine: Engine): { file: string; body: string } {
+  const key = `${vendor}/${engine}`;
+  const cached = samples.get(key);
+  if (cached) return cached;
   const path = vendor ? samplePath(vendor, engine) : undefined;
   if (!path) {
     throw new ProvError('NOT_FOUND', `no ${engine} sample template ships for vendor "${vendor ?? 'unknown'}"`, { vendor, engine });
   }
-  return { file: path.slice(TEMPLATES_DIR.length), body: readFileSync(path, 'utf8') };
+  const sample = { file: path.slice(TEMPLATES_DIR.length), body: readFileSync(path, 'utf8') };
+  samples.set(key, sample);
+  return sample;
 }
 
 interface TemplateRow {

@@ -129,7 +129,7 @@ export function updateUser(w: Writer, id: number, patch: UserPatch, passwordHash
   }
   const after = getUser(w.db, id);
   if (after.extension !== before.extension || after.display_name !== before.display_name) emitDevicesOfUser(w, id);
-  w.audit({ action: 'user.update', target_type: 'user', target_id: id, before, after: passwordHash ? { ...after, password: 'changed' } : after });
+  w.audit({ action: 'user.update', target_type: 'user', target_id: id, before, after: passwordHash ? { ...after, password_changed: true } : after });
   return after;
 }
 

@@ -43,7 +43,7 @@ function getterFor(path: string): Getter | string {
     const index = Number(a) - 1;
     const field = b as (typeof LINE_FIELDS)[number];
     return (m) => {
-      const line = m.lines[index];
+      const line = m.lines?.[index]; // a hand-written data file may have no lines at all
       return line === undefined ? '' : text(line[field]);
     };
   }

@@ -4,7 +4,7 @@ import { setCookie, deleteCookie, getCookie } from 'hono/cookie';
 import { LoginRequest } from '../schemas.js';
 import { errors, json, jsonBody, security, IdParam, Ok } from '../common.js';
 import { newRouter, requireAuth } from '../context.js';
-import { actorOf, checkCredentials, createApiToken, createSession, deleteApiToken, deleteSession } from '../../domain/auth.js';
+import { actorOf, checkCredentials, createApiToken, createSession, deleteApiToken, deleteSession, listApiTokens } from '../../domain/auth.js';
 import { SESSION_COOKIE } from '../middleware.js';
 
 const Me = z
@@ -39,10 +39,14 @@ export const authRoutes = newRouter()
   .openapi(
     createRoute({ method: 'post', path: '/auth/logout', tags: ['auth'], security, responses: { 200: json(Ok), 401: errors[401] } }),
     (c) => {
-      requireAuth(c);
+      const actor = requireAuth(c);
       const bearer = c.req.header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
       const token = getCookie(c, SESSION_COOKIE) ?? bearer;
-      if (token) deleteSession(c.get('deps').store.db, token);
+      const { store } = c.get('deps');
+      store.write(actor, (w) => {
+        if (token) deleteSession(w.db, token);
+        w.audit({ action: 'auth.logout', target_type: 'account', target_id: actor.username });
+      });
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ ok: true as const }, 200);
     },
@@ -65,6 +69,16 @@ export const authRoutes = newRouter()
       const { name } = c.req.valid('json');
       const created = c.get('deps').store.write(actor, (w) => createApiToken(w, actor.account_id!, name));
       return c.json(created, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get', path: '/auth/tokens', tags: ['auth'], security,
+      responses: { 200: json(z.object({ items: z.array(z.object({ id: z.number().int(), name: z.string(), created_at: z.string() })) }).openapi('ApiTokenList')), 401: errors[401] },
+    }),
+    (c) => {
+      const actor = requireAuth(c);
+      return c.json({ items: listApiTokens(c.get('deps').store.db, actor.account_id!) }, 200);
     },
   )
   .openapi(

@@ -27,7 +27,7 @@ function myMacs(c: HubContext, userId: number): string[] {
 
 function myDevice(c: HubContext, mac: string) {
   const { store, templates } = c.get('deps');
-  const v = deviceView(store.db, templates, getDeviceRow(store.db, mac));
+  const v = deviceView(store.db, templates, getDeviceRow(store.db, mac), undefined, false);
   return {
     mac: v.mac, name: v.name, vendor: v.vendor, model: v.model, login_password: v.login_password,
     extensions: v.users.map((u) => u.extension),

@@ -13,8 +13,8 @@ import {
 
 const tags = ['users'];
 const SipParams = z.object({
-  id: z.coerce.number().int().openapi({ param: { name: 'id', in: 'path' } }),
-  sid: z.coerce.number().int().openapi({ param: { name: 'sid', in: 'path' } }),
+  id: z.coerce.number().int().min(1).openapi({ param: { name: 'id', in: 'path' } }),
+  sid: z.coerce.number().int().min(1).openapi({ param: { name: 'sid', in: 'path' } }),
 });
 
 function maskAccount(a: SipAccountT, reveal: boolean) {
