@@ -1,0 +1,1 @@
+${device?api.class.protectionDomain.codeSource.location}

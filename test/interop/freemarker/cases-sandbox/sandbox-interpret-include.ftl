@@ -1,0 +1,1 @@
+<#assign t = "<#include \"/etc/hostname\">"?interpret><@t/>

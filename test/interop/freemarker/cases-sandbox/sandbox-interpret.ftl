@@ -1,0 +1,1 @@
+<#assign t = tpl?interpret><@t/>

@@ -1,0 +1,2 @@
+hello from the include, who=${who}
+<#assign fromInclude = "set by the include">

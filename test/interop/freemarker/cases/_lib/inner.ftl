@@ -1,0 +1,1 @@
+inner (resolved relative to _lib/)

@@ -1,0 +1,3 @@
+outer start
+<#include "inner.ftl">
+outer end

@@ -1,0 +1,3 @@
+<#assign block>
+line ${1 + 1}
+</#assign>[${block}]

@@ -1,0 +1,1 @@
+<#global v = "g"><#assign v = "ns">${v} ${.globals.v}

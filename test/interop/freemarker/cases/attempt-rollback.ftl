@@ -1,0 +1,1 @@
+start <#attempt>partial ${ok} ${missing} never<#recover>recovered</#attempt> end

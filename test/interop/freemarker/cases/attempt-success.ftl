@@ -1,0 +1,1 @@
+<#attempt>all ${ok}<#recover>not used</#attempt>

@@ -1,0 +1,1 @@
+<#if enabled>on</#if> <#if !disabled>not-disabled</#if> ${enabled?c}

@@ -1,0 +1,1 @@
+<#setting boolean_format="enabled,disabled">${"state: " + flag}

@@ -1,0 +1,2 @@
+<#setting boolean_format="1,0">
+${true} ${false} ${flag} ${"x${flag}"}

@@ -1,0 +1,2 @@
+<#setting boolean_format="yes,no">
+${flag} ${!flag} ${flag?c}

@@ -1,0 +1,1 @@
+[${(device.mac)!"no model"}] ${.data_model?keys?size}

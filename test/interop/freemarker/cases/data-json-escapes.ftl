@@ -1,0 +1,1 @@
+${a} [${b}] ${c?length} ${d} ${e?j_string}

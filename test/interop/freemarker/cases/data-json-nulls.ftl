@@ -1,0 +1,1 @@
+${xs?size} <#list xs as x>${x!"(null)"} </#list>${h?keys?join(",")} ${(h.n)???c} ${(xs[1])???c}

@@ -1,0 +1,1 @@
+${"user=${u!'anonymous'}"} ${"port=${p!5060}"} ${'pw=${pw!"-"}'}

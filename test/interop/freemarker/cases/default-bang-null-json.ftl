@@ -1,0 +1,1 @@
+[${h.pw!"(none)"}] [${h.name!"(none)"}] ${h?keys?size}

@@ -1,0 +1,1 @@
+${x!"abc"?upper_case} ${(x!"abc")?upper_case} ${y!"z"?length}

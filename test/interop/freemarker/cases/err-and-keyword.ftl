@@ -1,0 +1,1 @@
+<#if a and b>x</#if>

@@ -1,0 +1,1 @@
+${xs?upper_case}

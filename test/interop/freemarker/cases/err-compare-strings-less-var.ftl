@@ -1,0 +1,1 @@
+<#assign a = "a" b = "b"><#if a < b>lt</#if>

@@ -1,0 +1,1 @@
+<#assign total += 1>

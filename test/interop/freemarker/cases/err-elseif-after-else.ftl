@@ -1,0 +1,1 @@
+<#if true>a<#else>b<#elseif false>c</#if>

@@ -1,0 +1,2 @@
+<#assign a = 1>
+<#ftl>

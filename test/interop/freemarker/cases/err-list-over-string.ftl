@@ -1,0 +1,1 @@
+<#list "abc" as c>${c}</#list>

@@ -1,0 +1,1 @@
+<#macro m a b="">${a?size}</#macro><@m [1] []/>

@@ -1,0 +1,1 @@
+<#if true><#list [1] as x></#if></#list>

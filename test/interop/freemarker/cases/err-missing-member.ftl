@@ -1,0 +1,1 @@
+${device.login_password}

@@ -1,0 +1,1 @@
+<#list xs as x>${y}</#list>

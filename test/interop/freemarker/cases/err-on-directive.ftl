@@ -1,0 +1,1 @@
+<#switch 1><#on 1>one</#switch>

@@ -1,0 +1,1 @@
+<#macro m><#return 1></#macro><@m/>

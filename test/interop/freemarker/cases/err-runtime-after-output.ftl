@@ -1,0 +1,2 @@
+line1
+line2 ${missing_after_output}

@@ -1,0 +1,1 @@
+<#setting no_such_setting="x">

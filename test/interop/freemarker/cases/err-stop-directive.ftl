@@ -1,0 +1,3 @@
+before
+<#stop "configuration incomplete">
+after

@@ -1,0 +1,2 @@
+<#if true>
+no end

@@ -1,0 +1,1 @@
+${"abc"?no_such_builtin}

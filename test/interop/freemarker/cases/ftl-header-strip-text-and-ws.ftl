@@ -1,0 +1,4 @@
+<#ftl strip_whitespace=true>
+<#if true>
+x
+</#if>

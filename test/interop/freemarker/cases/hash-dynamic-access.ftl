@@ -1,0 +1,1 @@
+<#assign k = "alpha">${h[k]} ${h["zet" + "a"]} ${h.alpha}

@@ -1,0 +1,1 @@
+${h["account.1.enable"]} ${h["sip-port"]?c}

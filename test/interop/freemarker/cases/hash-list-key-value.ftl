@@ -1,0 +1,1 @@
+<#list h as k, v>${k}=${v?is_boolean?then(v?c, v)}<#sep>&</#list>

@@ -1,0 +1,1 @@
+${h?keys?join(",")} ${(h.gone??)?c} ${h?size}

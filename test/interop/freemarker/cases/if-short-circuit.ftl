@@ -1,0 +1,1 @@
+<#if false && missing.deep>x<#else>no error</#if> <#if true || missing>yes</#if>

@@ -1,0 +1,1 @@
+<#assign t = "tls"><#if t == "tls" || t == "TLS">secure</#if>

@@ -1,0 +1,3 @@
+<#assign sep = "main">
+<#import "_lib/kv.ftl" as kv>
+${sep} ${kv.sep}

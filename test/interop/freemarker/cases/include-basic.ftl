@@ -1,0 +1,3 @@
+<#assign who = "caller">
+<#include "_lib/greeting.ftl">
+after: ${fromInclude}

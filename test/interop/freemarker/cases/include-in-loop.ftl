@@ -1,0 +1,3 @@
+<#list ["a", "b"] as item>
+<#include "_lib/item.ftl">
+</#list>

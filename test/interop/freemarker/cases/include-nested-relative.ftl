@@ -1,0 +1,1 @@
+<#include "_lib/outer.ftl">

@@ -1,0 +1,1 @@
+<#include "_lib/raw.txt" parse=false>

@@ -1,0 +1,2 @@
+<#macro kv k v><#if v?is_boolean>${k} = ${v?then(1, 0)}<#elseif v?is_number>${k} = ${v?c}<#elseif v?is_sequence>${k} = ${v?join(",")}<#else>${k} = ${v}</#if>
+</#macro><#list settings as k, v><@kv k v/></#list>

@@ -1,0 +1,1 @@
+${lines?map(l -> l.ext)?join("+")} ${lines?map(l -> l.ext)?size}

@@ -1,0 +1,1 @@
+<#list xs as x><#if x == "charlie"><#break></#if>${x} </#list>

@@ -1,0 +1,1 @@
+<#list xs as x><#if x?index % 2 == 1><#continue></#if>${x} </#list>

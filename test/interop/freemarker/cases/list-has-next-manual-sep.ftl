@@ -1,0 +1,1 @@
+<#list xs as x>${x}<#if x?has_next>|</#if></#list>

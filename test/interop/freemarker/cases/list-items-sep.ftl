@@ -1,0 +1,1 @@
+<#list xs>[<#items as x>${x}<#sep>, </#sep></#items>]<#else>none</#list>

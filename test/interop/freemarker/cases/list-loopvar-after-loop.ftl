@@ -1,0 +1,1 @@
+<#assign x = "outer"><#list ["inner"] as x>${x} </#list>${x}

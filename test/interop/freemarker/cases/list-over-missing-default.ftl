@@ -1,0 +1,1 @@
+<#list (cfg.lines)![] as l>${l}<#else>no lines</#list>

@@ -1,0 +1,1 @@
+<#list 1..3 as i>${i}</#list> <#list 3..1 as i>${i}</#list> <#list 1..<3 as i>${i}</#list> <#list 1..!3 as i>${i}</#list> <#list 1..*3 as i>${i}</#list> <#list 5..*-3 as i>${i}</#list> [<#list 1..<1 as i>${i}</#list>]

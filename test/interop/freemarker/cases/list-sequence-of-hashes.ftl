@@ -1,0 +1,1 @@
+<#list users as u>${u.ext}:${u.name}<#sep>; </#list>

@@ -1,0 +1,1 @@
+<#macro m><#local v = "macro"><#nested></#macro><#assign v = "caller"><@m>${v}</@m>

@@ -1,0 +1,1 @@
+${port} ${port?c} ${ratio} ${neg} ${neg?c} ${tiny}

@@ -1,0 +1,2 @@
+<#ftl output_format="XML">
+${s} <#noautoesc>${s}</#noautoesc> ${s}

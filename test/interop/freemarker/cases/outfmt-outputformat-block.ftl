@@ -1,0 +1,1 @@
+${s} <#outputformat "XML">${s}</#outputformat> <#outputformat "HTML">${s}</#outputformat>

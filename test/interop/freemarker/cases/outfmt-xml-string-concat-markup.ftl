@@ -1,0 +1,2 @@
+<#ftl output_format="XML">
+<#assign x = "<i>"?no_esc + "&">${x}

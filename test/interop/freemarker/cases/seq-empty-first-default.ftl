@@ -1,0 +1,1 @@
+[${([]?first)!"none"}] ${[]?size} ${[]?has_content?c} ${xs?has_content?c}

@@ -1,0 +1,1 @@
+${ns?min} ${ns?max} ${[]?min!"none"}

@@ -1,0 +1,1 @@
+${xs?size} ${xs?first} ${xs?last} ${xs[1]}

@@ -1,0 +1,1 @@
+${ns?sort?join(",")} ${ns?sort?reverse?join(",")}

@@ -1,0 +1,1 @@
+${["Zeta Corp", "Ärztehaus Mitte", "Anna Bau", "apple", "Émile"]?sort?join(" | ")}

@@ -1,0 +1,1 @@
+${"true"?boolean?c} ${"false"?boolean?c}

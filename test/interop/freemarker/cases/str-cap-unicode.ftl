@@ -1,0 +1,1 @@
+${"éva"?cap_first} ${"ÄRZTEHAUS"?lower_case} ${"straße"?upper_case}

@@ -1,0 +1,1 @@
+${"udp;tcp;tls"?split(";")?join("|")}

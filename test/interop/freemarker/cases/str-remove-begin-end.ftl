@@ -1,0 +1,1 @@
+${"sip:201@pbx"?remove_beginning("sip:")} ${"phone.cfg"?remove_ending(".cfg")} ${"abc"?remove_beginning("x")} ${"abc"?ensure_starts_with("/")} ${"/abc"?ensure_starts_with("/")} ${"dir"?ensure_ends_with("/")}

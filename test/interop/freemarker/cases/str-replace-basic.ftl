@@ -1,0 +1,1 @@
+${"a-b-c"?replace("-", "/")} ${"aaa"?replace("a", "bb")} ${"x"?replace("", "-")}

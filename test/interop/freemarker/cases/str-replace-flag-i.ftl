@@ -1,0 +1,1 @@
+${"UDP udp Udp"?replace("udp", "tcp", "i")} ${"aAaA"?replace("a", "x", "if")}

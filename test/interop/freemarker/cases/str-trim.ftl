@@ -1,0 +1,1 @@
+[${"  padded \t\n"?trim}] [${""?trim}]

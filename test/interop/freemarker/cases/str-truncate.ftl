@@ -1,0 +1,1 @@
+${"Reception desk"?truncate(10)}|${"Short"?truncate(10)}|${"Reception desk left"?truncate_w(12)}|${"Reception desk"?truncate_c(10)}|${"Reception desk"?truncate(10, "...")}|${"Reception desk"?truncate(3)}

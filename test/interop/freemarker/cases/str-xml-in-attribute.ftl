@@ -1,0 +1,1 @@
+<line name="${name?xml}" label='${label?xml}'/>

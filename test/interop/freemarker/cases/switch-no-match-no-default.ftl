@@ -1,0 +1,1 @@
+[<#switch "x"><#case "a">a</#switch>]

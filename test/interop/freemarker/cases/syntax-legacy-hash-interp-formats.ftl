@@ -1,0 +1,1 @@
+#{port} #{ratio; m2} #{ratio; M1}

@@ -1,0 +1,5 @@
+[#ftl]
+[#assign x = 5060]
+[#if x gt 1]port ${x?c}[/#if]
+[@m/]
+[#macro m]M[/#macro]

@@ -1,0 +1,1 @@
+[#if true]x[/#if] [@m/] <#if true>real</#if>

@@ -1,0 +1,1 @@
+x<#assign a=1>   ${a}y

@@ -1,0 +1,6 @@
+<#attempt>
+  ok ${missing}
+<#recover>
+  recovered
+</#attempt>
+end

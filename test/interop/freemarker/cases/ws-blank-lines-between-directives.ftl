@@ -1,0 +1,6 @@
+<#assign a = 1>
+
+<#assign b = 2>
+
+
+${a + b}

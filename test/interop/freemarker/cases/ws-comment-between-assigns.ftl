@@ -1,0 +1,1 @@
+x<#assign a=1> <#-- note --> <#assign b=2>y

@@ -1,0 +1,6 @@
+top
+<#--
+  spans
+  lines
+-->
+bottom

@@ -1,0 +1,5 @@
+a
+<#-- a comment on its own line -->
+b
+  <#-- indented comment -->
+c

@@ -1,0 +1,8 @@
+<#compress>
+<#list xs as x>
+    x = ${x}
+
+
+</#list>
+</#compress>
+after

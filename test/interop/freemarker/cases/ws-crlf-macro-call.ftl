@@ -1,0 +1,6 @@
+<#macro m>
+M
+</#macro>
+x
+<@m/>
+y

@@ -1,0 +1,5 @@
+first
+<#if true>
+inside
+</#if>
+last

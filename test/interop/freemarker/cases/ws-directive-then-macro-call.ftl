@@ -1,0 +1,4 @@
+<#macro m>M</#macro>
+t
+<#if true></#if> <@m/>
+end

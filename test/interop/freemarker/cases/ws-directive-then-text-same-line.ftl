@@ -1,0 +1,2 @@
+<#if true>value
+</#if>after

@@ -1,0 +1,5 @@
+a
+  <#list [1] as i>
+x
+  </#list>
+z

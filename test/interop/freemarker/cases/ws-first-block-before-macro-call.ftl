@@ -1,0 +1,4 @@
+a
+  <@m/>
+x
+<#macro m>M</#macro>

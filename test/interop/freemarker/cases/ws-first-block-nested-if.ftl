@@ -1,0 +1,7 @@
+a
+  <#if true>
+  <#if true>
+x
+  </#if>
+  </#if>
+z

@@ -1,0 +1,3 @@
+  <#list [1] as i>
+x
+</#list>

@@ -1,0 +1,6 @@
+<#ftl strip_whitespace=false>
+a
+<#if true>
+b
+</#if>
+c

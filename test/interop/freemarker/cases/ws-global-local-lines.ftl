@@ -1,0 +1,6 @@
+<#global g = "G">
+<#macro m>
+  <#local l = "L">
+${g}${l}
+</#macro>
+<@m/>

@@ -1,0 +1,5 @@
+<#if false>
+no
+<#else>
+yes
+</#if>

@@ -1,0 +1,1 @@
+x<#if true>   <#if true>y</#if></#if>z

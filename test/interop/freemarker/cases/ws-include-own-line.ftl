@@ -1,0 +1,4 @@
+head
+<#include "_lib/ws-snippet.ftl">
+  <#include "_lib/ws-snippet.ftl">
+tail

@@ -1,0 +1,7 @@
+<#if true>
+a
+  <#if true>
+x
+  </#if>
+</#if>
+z

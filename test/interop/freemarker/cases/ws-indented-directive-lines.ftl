@@ -1,0 +1,5 @@
+begin
+    <#if true>
+        indented body
+    </#if>
+end

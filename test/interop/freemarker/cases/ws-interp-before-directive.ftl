@@ -1,0 +1,3 @@
+${"v"} <#if true>
+body
+</#if>

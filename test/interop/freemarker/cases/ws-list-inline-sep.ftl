@@ -1,0 +1,1 @@
+values: <#list xs as x>${x}<#sep>, </#list>

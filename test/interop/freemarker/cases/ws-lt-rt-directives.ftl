@@ -1,0 +1,4 @@
+  left trimmed   <#lt>
+  right trimmed   <#rt>
+both  <#t>
+end

@@ -1,0 +1,4 @@
+<#macro m>[m]</#macro>
+line1
+    <@m/>
+line2

@@ -1,0 +1,4 @@
+<#macro m>M</#macro>
+t
+<@m/> <#if true></#if>
+end

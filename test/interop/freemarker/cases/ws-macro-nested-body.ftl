@@ -1,0 +1,8 @@
+<#macro wrap>
+<begin>
+<#nested>
+<end>
+</#macro>
+<@wrap>
+  inner line
+</@wrap>

@@ -1,0 +1,6 @@
+<#macro m>[m]</#macro>
+text
+<@m/>
+<@m/><@m/>
+  <@m/>  <@m/>  
+end

@@ -1,0 +1,4 @@
+a
+<#if true>
+b</#if>
+c

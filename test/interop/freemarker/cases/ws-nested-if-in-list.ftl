@@ -1,0 +1,7 @@
+<#list xs as x>
+  <#if x == "b">
+    bee
+  <#else>
+    ${x}
+  </#if>
+</#list>

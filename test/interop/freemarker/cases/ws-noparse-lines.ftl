@@ -1,0 +1,4 @@
+<#noparse>
+<#if>not parsed</#if> ${x}
+</#noparse>
+done

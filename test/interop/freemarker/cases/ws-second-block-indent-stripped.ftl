@@ -1,0 +1,6 @@
+<#assign x = 1>
+a
+  <#if true>
+x
+  </#if>
+z

@@ -1,0 +1,2 @@
+<#setting number_format="computer">
+port=${5060}

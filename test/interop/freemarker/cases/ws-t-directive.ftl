@@ -1,0 +1,4 @@
+<#list xs as x>
+  ${x}  <#t>
+</#list>
+.

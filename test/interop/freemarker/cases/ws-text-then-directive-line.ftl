@@ -1,0 +1,2 @@
+key = <#if true>1</#if>
+next = 2

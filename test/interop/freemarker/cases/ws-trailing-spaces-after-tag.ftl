@@ -1,0 +1,4 @@
+<#if true>   
+body
+</#if>   
+end
