@@ -7,3 +7,4 @@ export * from './templates/index.js';
 export * from './clock.js';
 export * from './config.js';
 export * from './log.js';
+export * from './sync/index.js';

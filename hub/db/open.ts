@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { MIGRATIONS } from './migrations.js';
+import { applyMigrations } from '../../shared/migrate.js';
 
 export type Db = Database.Database;
 
@@ -17,26 +18,10 @@ export function openDb(file: string): Db {
 
 /** Applies every migration above the DB's `user_version`; returns the versions applied. */
 export function migrate(db: Db, target = MIGRATIONS.length): number[] {
-  const applied: number[] = [];
-  let version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`database schema version ${version} is newer than this edgeprov (${MIGRATIONS.length}); refusing to run`);
-  }
-  if (!Number.isInteger(target) || target < 0 || target > MIGRATIONS.length) {
-    throw new Error(`no migration to version ${target}; this edgeprov knows versions 0 to ${MIGRATIONS.length}`);
-  }
-  while (version < target) {
-    const sql = MIGRATIONS[version]!;
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-    version++;
-    applied.push(version);
-  }
+  const applied = applyMigrations(db, MIGRATIONS, target);
   // The epoch names this database's history for the edges; a restored copy gets a new one
   // when an operator runs `edgeprov hub --new-epoch` (sync issue).
-  if (version >= 1) {
+  if ((db.pragma('user_version', { simple: true }) as number) >= 1) {
     db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('epoch', ?), ('txid', '0')`).run(randomBytes(8).toString('hex'));
   }
   return applied;

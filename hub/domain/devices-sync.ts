@@ -6,6 +6,9 @@
 import type { Db } from '../db/open.js';
 import type { Writer } from '../db/store.js';
 import type { SipAccount } from '../../shared/domain.js';
+import type { DeviceRecord } from '../../shared/sync/types.js';
+
+export type { DeviceRecord };
 
 export interface DeviceRow {
   mac: string;
@@ -32,27 +35,7 @@ export interface DeviceRow {
   updated_at: string;
 }
 
-export interface AssignedExtension {
-  user_id: number;
-  extension: string;
-  display_name: string;
-  accounts: SipAccount[];
-}
-
-export interface DeviceRecord {
-  mac: string;
-  site_id: number;
-  vendor: string | null;
-  model: string | null;
-  name: string;
-  login_password: string;
-  engine: 'default' | 'freemarker';
-  template_id: number | null;
-  provision_limit: number | null;
-  prov_username: string;
-  prov_password: string;
-  extensions: AssignedExtension[];
-}
+export type AssignedExtension = DeviceRecord['extensions'][number];
 
 export function findDeviceRow(db: Db, mac: string): DeviceRow | undefined {
   return db.prepare(`SELECT * FROM devices WHERE mac = ?`).get(mac) as DeviceRow | undefined;

@@ -1,0 +1,137 @@
+/**
+ * The edge's SQLite cache (WAL): its site's desired state mirrored from the hub, applied only
+ * through `apply(batch)` — idempotent, one transaction together with the cursor — and read by the
+ * request pipeline. Nothing on a phone's request path ever waits for the hub.
+ */
+import Database from 'better-sqlite3';
+import { ProvError } from '../../shared/errors.js';
+import { applyMigrations } from '../../shared/migrate.js';
+import type { Clock } from '../../shared/clock.js';
+import type { ChangeRow, CounterResetRecord, DeviceRecord, SiteRecord, SyncBatch, TemplateRecord } from '../../shared/sync/types.js';
+import { CACHE_MIGRATIONS } from './schema.js';
+
+export type CacheDb = Database.Database;
+
+export interface SyncState {
+  epoch: string | null;
+  cursor: number;
+  snapshot_at: string | null;
+  applied_at: string | null;
+}
+
+export interface ApplyResult {
+  /** Rows that changed the mirror (replays and stale rows do not count). */
+  changed: number;
+  cursor: number;
+}
+
+export interface Cache {
+  readonly db: CacheDb;
+  apply(batch: SyncBatch): ApplyResult;
+  state(): SyncState;
+  site(): SiteRecord | undefined;
+  device(mac: string): DeviceRecord | undefined;
+  template(id: number): TemplateRecord | undefined;
+  /** Org templates for a vendor and engine, newest first (model-specific before vendor-wide). */
+  orgTemplates(vendor: string, engine: string): TemplateRecord[];
+  setting<T>(key: string): T | undefined;
+  counterReset(mac: string): CounterResetRecord | undefined;
+  /** Bumped by every apply that changed something: callers key their render caches on it. */
+  readonly generation: number;
+  close(): void;
+}
+
+export function openCacheDb(file: string): CacheDb {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  applyMigrations(db, CACHE_MIGRATIONS, CACHE_MIGRATIONS.length, 'edge cache');
+  return db;
+}
+
+const ENTITIES = new Set(['site', 'device', 'template', 'setting', 'counter_reset']);
+
+function checkBatch(batch: SyncBatch): void {
+  if (typeof batch.epoch !== 'string' || batch.epoch === '') throw new ProvError('VALIDATION_FAILED', 'sync batch without an epoch');
+  if (!Number.isSafeInteger(batch.cursor) || batch.cursor < 0) throw new ProvError('VALIDATION_FAILED', `sync batch cursor ${batch.cursor} is not a sequence number`);
+  for (const c of batch.changes) {
+    if (!ENTITIES.has(c.entity) || typeof c.key !== 'string' || !Number.isSafeInteger(c.seq) || c.seq > batch.cursor) {
+      throw new ProvError('VALIDATION_FAILED', `sync batch holds a malformed change (entity ${String(c.entity)}, key ${String(c.key)}, seq ${String(c.seq)})`);
+    }
+    if (!c.deleted && (c.data === null || typeof c.data !== 'object')) {
+      throw new ProvError('VALIDATION_FAILED', `sync change ${c.entity}/${c.key} at seq ${c.seq} is an upsert without data`);
+    }
+  }
+}
+
+export function createCache(options: { path: string }, deps: { clock: Clock }): Cache {
+  const db = openCacheDb(options.path);
+  const getState = db.prepare(`SELECT epoch, cursor, snapshot_at, applied_at FROM sync_state WHERE id = 1`);
+  const setState = db.prepare(`UPDATE sync_state SET epoch = ?, cursor = ?, applied_at = ?, snapshot_at = coalesce(?, snapshot_at) WHERE id = 1`);
+  // A row only moves forward: a replayed or reordered older change is a no-op (tombstones included).
+  const upsert = db.prepare(
+    `INSERT INTO mirror(entity, key, seq, deleted, data) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(entity, key) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted, data = excluded.data
+     WHERE excluded.seq > mirror.seq`,
+  );
+  const get = db.prepare(`SELECT data FROM mirror WHERE entity = ? AND key = ? AND deleted = 0`);
+  const byEntity = db.prepare(`SELECT data FROM mirror WHERE entity = ? AND deleted = 0`);
+  let generation = 0;
+
+  const write = (c: ChangeRow): number => upsert.run(c.entity, c.key, c.seq, c.deleted ? 1 : 0, c.deleted ? null : JSON.stringify(c.data)).changes;
+
+  const applyTx = db.transaction((batch: SyncBatch): ApplyResult => {
+    const now = deps.clock.now().toISOString();
+    const state = getState.get() as SyncState;
+    let changed = 0;
+    if (batch.snapshot) {
+      // The snapshot replaces everything; until this transaction commits, the old data keeps serving.
+      db.prepare(`DELETE FROM mirror`).run();
+      for (const c of batch.changes) changed += write(c);
+      setState.run(batch.epoch, batch.cursor, now, now);
+      return { changed: changed || 1, cursor: batch.cursor };
+    }
+    if (state.epoch !== batch.epoch) {
+      throw new ProvError('CONFLICT', `delta for hub epoch ${batch.epoch} but this cache holds epoch ${state.epoch ?? 'none'}: a snapshot is needed`);
+    }
+    for (const c of batch.changes) changed += write(c);
+    const cursor = Math.max(state.cursor, batch.cursor);
+    setState.run(batch.epoch, cursor, now, null);
+    return { changed, cursor };
+  });
+
+  const parse = <T>(row: unknown): T | undefined => (row ? (JSON.parse((row as { data: string }).data) as T) : undefined);
+
+  return {
+    db,
+    apply(batch) {
+      checkBatch(batch);
+      const result = applyTx.immediate(batch);
+      if (result.changed > 0) generation++;
+      return result;
+    },
+    state: () => getState.get() as SyncState,
+    site() {
+      return parse<SiteRecord>(byEntity.get('site'));
+    },
+    device: (mac) => parse<DeviceRecord>(get.get('device', mac)),
+    template: (id) => parse<TemplateRecord>(get.get('template', String(id))),
+    orgTemplates(vendor, engine) {
+      return (byEntity.all('template') as { data: string }[])
+        .map((r) => JSON.parse(r.data) as TemplateRecord)
+        .filter((t) => t.scope === 'org' && t.vendor === vendor && t.engine === engine)
+        .sort((a, b) => Number(a.model === null) - Number(b.model === null) || b.id - a.id);
+    },
+    setting<T>(key: string) {
+      const s = parse<{ value: T }>(get.get('setting', key));
+      return s?.value;
+    },
+    counterReset: (mac) => parse<CounterResetRecord>(get.get('counter_reset', mac)),
+    get generation() {
+      return generation;
+    },
+    close: () => db.close(),
+  };
+}

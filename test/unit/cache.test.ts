@@ -1,0 +1,154 @@
+/**
+ * The edge cache fed exactly as sync will feed it: the hub's change-log deltas and snapshots
+ * applied through `apply()`. Replays are no-ops, tombstones stick, a move leaves the old site,
+ * a snapshot replaces everything, and a batch that fails leaves cursor and data untouched.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { testHub, makeSite, makeUser, TestClock, type TestHub } from '../helpers/hub.js';
+import { createCache, type Cache } from '../../daemon/cache/index.js';
+import { deltaFor, snapshotFor } from '../../hub/sync/projection.js';
+
+async function setup(): Promise<{ h: TestHub; a: number; b: number; cacheA: Cache; cacheB: Cache; close(): void }> {
+  const h = await testHub();
+  const a = await makeSite(h, { name: 'A' });
+  const b = await makeSite(h, { name: 'B' });
+  const clock = new TestClock();
+  const cacheA = createCache({ path: join(h.dir, 'edge-a.db') }, { clock });
+  const cacheB = createCache({ path: join(h.dir, 'edge-b.db') }, { clock });
+  // Edges start from a snapshot, as a fresh edge does.
+  cacheA.apply(snapshotFor(h.db, a));
+  cacheB.apply(snapshotFor(h.db, b));
+  return { h, a, b, cacheA, cacheB, close: () => (cacheA.close(), cacheB.close(), h.close()) };
+}
+
+function sync(h: TestHub, site: number, cache: Cache): number {
+  const batch = deltaFor(h.db, site, cache.state().cursor);
+  return cache.apply(batch).changed;
+}
+
+test('deltas bring devices with their lines; a replay changes nothing', async () => {
+  const s = await setup();
+  try {
+    await s.h.json('POST', '/devices/import', { body: { text: '001565000001,T46S,Desk\n001565000002,T46S', site_id: s.a } });
+    const u = await makeUser(s.h, '301', 2);
+    await s.h.json('PUT', '/devices/001565000001/users', { body: { users: [u] } });
+    const before = s.cacheA.state().cursor;
+    const batch = deltaFor(s.h.db, s.a, before);
+    assert.ok(s.cacheA.apply(batch).changed > 0);
+    const d = s.cacheA.device('001565000001')!;
+    assert.equal(d.name, 'Desk');
+    assert.deepEqual(d.extensions.map((e) => e.accounts.map((x) => x.username)), [['301', '301-1']]);
+    assert.equal(d.extensions[0]!.accounts[0]!.password, 'pw-301-0', 'the edge holds the real secret to render');
+    // Replaying the same batch, and every earlier one, is a no-op.
+    const gen = s.cacheA.generation;
+    assert.equal(s.cacheA.apply(batch).changed, 0);
+    assert.equal(s.cacheA.apply(deltaFor(s.h.db, s.a, 0)).changed, 0);
+    assert.equal(s.cacheA.generation, gen);
+    assert.equal(s.cacheB.device('001565000001'), undefined, 'site B never sees site A devices');
+    assert.equal(sync(s.h, s.b, s.cacheB), 0);
+  } finally {
+    s.close();
+  }
+});
+
+test('a tombstone sticks: an older upsert replayed after it does not resurrect the device', async () => {
+  const s = await setup();
+  try {
+    await s.h.json('POST', '/devices/import', { body: { text: '001565000001,T46S', site_id: s.a } });
+    const created = deltaFor(s.h.db, s.a, s.cacheA.state().cursor);
+    s.cacheA.apply(created);
+    await s.h.json('DELETE', '/devices/001565000001');
+    sync(s.h, s.a, s.cacheA);
+    assert.equal(s.cacheA.device('001565000001'), undefined);
+    assert.equal(s.cacheA.apply({ ...created, cursor: s.cacheA.state().cursor }).changed, 0);
+    assert.equal(s.cacheA.device('001565000001'), undefined);
+  } finally {
+    s.close();
+  }
+});
+
+test('moving a device A→B: A loses it and B gains it', async () => {
+  const s = await setup();
+  try {
+    await s.h.json('POST', '/devices/import', { body: { text: '001565000001,T46S', site_id: s.a } });
+    sync(s.h, s.a, s.cacheA);
+    await s.h.json('PATCH', '/devices/001565000001', { body: { site_id: s.b } });
+    sync(s.h, s.a, s.cacheA);
+    sync(s.h, s.b, s.cacheB);
+    assert.equal(s.cacheA.device('001565000001'), undefined);
+    assert.equal(s.cacheB.device('001565000001')!.site_id, s.b);
+  } finally {
+    s.close();
+  }
+});
+
+test('templates, settings and counter resets reach the edge', async () => {
+  const s = await setup();
+  try {
+    await s.h.json('POST', '/devices/import', { body: { text: '001565000001,T46S', site_id: s.a } });
+    const t = await s.h.json('POST', '/templates', { body: { name: 'org', engine: 'default', vendor: 'yealink', model: null, body: 'mac={{device.mac}}\n' } });
+    await s.h.json('PATCH', '/settings', { body: { session_window_s: 300 } });
+    s.h.db.prepare(`UPDATE devices SET provision_count = 3`).run();
+    await s.h.json('POST', '/devices/actions/reset-counter', { body: { macs: ['001565000001'] } });
+    sync(s.h, s.a, s.cacheA);
+    assert.equal(s.cacheA.template(t.id)!.body, 'mac={{device.mac}}\n');
+    assert.deepEqual(s.cacheA.orgTemplates('yealink', 'default').map((x) => x.id), [t.id]);
+    assert.equal(s.cacheA.setting<number>('session_window_s'), 300);
+    assert.equal(s.cacheA.counterReset('001565000001')!.baseline, 3);
+  } finally {
+    s.close();
+  }
+});
+
+test('a snapshot replaces the mirror; a delta for another epoch is refused and changes nothing', async () => {
+  const s = await setup();
+  try {
+    await s.h.json('POST', '/devices/import', { body: { text: '001565000001,T46S\n001565000002,T46S', site_id: s.a } });
+    sync(s.h, s.a, s.cacheA);
+    // A device the hub no longer has (e.g. the hub DB was restored) disappears with the snapshot.
+    s.h.db.prepare(`DELETE FROM devices WHERE mac = '001565000002'`).run();
+    const snap = snapshotFor(s.h.db, s.a);
+    s.cacheA.apply(snap);
+    assert.ok(s.cacheA.device('001565000001'));
+    assert.equal(s.cacheA.device('001565000002'), undefined);
+    assert.equal(s.cacheA.state().cursor, snap.cursor);
+    const state = s.cacheA.state();
+    assert.throws(() => s.cacheA.apply({ epoch: 'another-epoch', snapshot: false, cursor: state.cursor + 5, changes: [] }), { code: 'CONFLICT' });
+    assert.deepEqual(s.cacheA.state(), state);
+  } finally {
+    s.close();
+  }
+});
+
+test('a malformed batch is refused whole: cursor and data untouched', async () => {
+  const s = await setup();
+  try {
+    await s.h.json('POST', '/devices/import', { body: { text: '001565000001,T46S', site_id: s.a } });
+    const good = deltaFor(s.h.db, s.a, s.cacheA.state().cursor);
+    const bad = { ...good, changes: [...good.changes, { seq: good.cursor, txid: 1, site_id: s.a, entity: 'device' as const, key: 'x', deleted: false, data: null }] };
+    const state = s.cacheA.state();
+    assert.throws(() => s.cacheA.apply(bad), { code: 'VALIDATION_FAILED' });
+    assert.deepEqual(s.cacheA.state(), state);
+    assert.equal(s.cacheA.device('001565000001'), undefined);
+  } finally {
+    s.close();
+  }
+});
+
+test('deltas never split a transaction, even when a batch limit falls inside one', async () => {
+  const s = await setup();
+  try {
+    const macs = Array.from({ length: 30 }, (_, i) => `0015650000${String(i + 10).padStart(2, '0')}`);
+    await s.h.json('POST', '/devices/import', { body: { text: macs.join('\n'), site_id: s.a } });
+    const batch = deltaFor(s.h.db, s.a, s.cacheA.state().cursor, 10);
+    const txids = new Set(batch.changes.map((c) => c.txid));
+    assert.equal(txids.size, 1);
+    assert.equal(batch.changes.length, 30, 'the one 30-row import transaction is sent whole');
+    s.cacheA.apply(batch);
+    assert.equal(sync(s.h, s.a, s.cacheA), 0);
+  } finally {
+    s.close();
+  }
+});
