@@ -5,11 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync, mkdirSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { resolve, join, dirname, basename, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isProvError, TemplateError } from '../shared/errors.js';
-import { compileTemplate, EXAMPLE_MODEL, type DataModel } from '../shared/templates/index.js';
-import type { Engine } from '../shared/domain.js';
+import { compileFreemarker, compileTemplate, EXAMPLE_MODEL, modelFromJson, type DataModel } from '../shared/templates/index.js';
 import { loadHubConfig, HubConfig } from './config.js';
 import { createLogger, startHub } from './main.js';
 import { openDb } from './db/open.js';
@@ -112,17 +111,22 @@ function render(args: string[]): void {
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('render takes exactly one TEMPLATE file');
   const source = readText(file);
-  let model: DataModel = EXAMPLE_MODEL;
+  let model: unknown = EXAMPLE_MODEL;
   if (values.data !== undefined) {
     const data = readText(values.data);
     try {
-      model = JSON.parse(data) as DataModel;
+      // FreeMarker reads the data as the reference runner does: numbers stay exact decimals, null is missing.
+      model = engine === 'freemarker' ? modelFromJson(data) : (JSON.parse(data) as DataModel);
     } catch (err) {
       fail(`${values.data}: ${(err as Error).message}`);
     }
   }
   try {
-    process.stdout.write(compileTemplate(engine as Engine, source).render(model));
+    const compiled =
+      engine === 'freemarker'
+        ? compileFreemarker(source, { name: basename(file), resolveInclude: includesBeside(file) })
+        : compileTemplate(engine, source);
+    process.stdout.write(compiled.render(model as DataModel));
   } catch (err) {
     if (err instanceof TemplateError) {
       // Compiler style, no prefix: editors and CI annotate file:line:col directly.
@@ -131,6 +135,20 @@ function render(args: string[]): void {
     }
     throw err;
   }
+}
+
+/** #include/#import resolve relative to the template's own folder, and never above it. */
+function includesBeside(file: string): (path: string) => string | undefined {
+  const root = resolve(dirname(file));
+  return (path) => {
+    const target = resolve(root, path);
+    if (!target.startsWith(root + sep)) return undefined;
+    try {
+      return readFileSync(target, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** A file named on the command line; a missing one is a usage error (exit 2), not a crash. */

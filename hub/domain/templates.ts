@@ -74,8 +74,9 @@ export function validateTemplate(db: Db, engine: Engine, body: string, target: {
     try {
       render();
     } catch (err) {
-      if (err instanceof TemplateError) {
-        throw new TemplateError(err.code === 'TEMPLATE_INVALID' ? 'TEMPLATE_INVALID' : 'TEMPLATE_RENDER_FAILED', `${(err.details as { reason: string }).reason} (rendering ${label})`, err);
+      // At upload a render failure makes the template invalid for the devices it would serve: one code, one status.
+      if (err instanceof TemplateError && err.code !== 'ENGINE_UNAVAILABLE') {
+        throw new TemplateError('TEMPLATE_INVALID', `${(err.details as { reason: string }).reason} (rendering ${label})`, err);
       }
       throw err;
     }

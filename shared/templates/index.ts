@@ -1,21 +1,23 @@
 /** Template engines behind one entry point, keyed by the device's engine setting. */
-import { ProvError, TemplateError } from '../errors.js';
+import { ProvError } from '../errors.js';
 import type { Engine } from '../domain.js';
 import { compileDefault, type CompiledTemplate } from './default-engine.js';
+import { compileFreemarker } from './freemarker/index.js';
 
 export { compileDefault, type CompiledTemplate } from './default-engine.js';
+export { compileFreemarker, modelFromJson, type FreemarkerOptions } from './freemarker/index.js';
 export * from './data-model.js';
 
 /**
- * Compiles `source` for `engine`. FreeMarker is refused with ENGINE_UNAVAILABLE until our own
- * engine lands (issue [2/7]); it is never silently rendered by the Default engine.
+ * Compiles `source` for `engine`. FreeMarker uses our own engine (shared/templates/freemarker/),
+ * byte-compatible with Apache FreeMarker 2.3.31 on what it supports.
  */
 export function compileTemplate(engine: Engine, source: string): CompiledTemplate {
   switch (engine) {
     case 'default':
       return compileDefault(source);
     case 'freemarker':
-      throw new TemplateError('ENGINE_UNAVAILABLE', 'the FreeMarker engine is not available in this build yet', { line: 1, column: 1 });
+      return compileFreemarker(source);
     default:
       throw new ProvError('VALIDATION_FAILED', `unknown engine "${String(engine)}"`);
   }

@@ -4,9 +4,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli-process.js';
 import { compileTemplate, EXAMPLE_MODEL, type DataModel } from '../../shared/templates/index.js';
@@ -24,6 +24,7 @@ after(() => {
 
 function file(name: string, content: string): string {
   const p = join(dir, name);
+  mkdirSync(dirname(p), { recursive: true });
   writeFileSync(p, content);
   return p;
 }
@@ -153,12 +154,39 @@ describe('edgeprov render: template errors → exit 1, "FILE:line:col: message"'
     assert.equal(r.code, 1);
   });
 
-  test('--engine freemarker is refused: the engine is unavailable in this build', async () => {
-    const r = await runCli(['render', '--engine', 'freemarker', YEALINK]);
+  test('--engine freemarker renders with our engine, bytes equal to an in-process render', async () => {
+    const ftl = YEALINK.replace(/device\.tpl$/, 'device.ftl');
+    const r = await runCli(['render', '--engine', 'freemarker', ftl]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, compileTemplate('freemarker', readFileSync(ftl, 'utf8')).render(EXAMPLE_MODEL));
+    assert.match(r.stdout, /^#!version:1\.0\.0\.1/);
+    assert.match(r.stdout, /account\.1\.user_name = 101/);
+  });
+
+  test('--engine freemarker: --data read as the reference runner reads it; #include relative to the template, never above it', async () => {
+    file('lib/acct.ftl', 'user=${u}');
+    const main = file('main.ftl', '<#assign u = "101"><#include "lib/acct.ftl">\n${big?c} ${(n + 0.2)?c} ${z!"missing"} <#list m?keys as k>${k}</#list>\n');
+    const data = file('data.json', '{"big": 12345678901234567890, "n": 0.1, "z": null, "m": {"b": 1, "a": 2}}');
+    const r = await runCli(['render', '--engine', 'freemarker', main, '--data', data]);
+    assert.equal(r.code, 0, r.stderr);
+    // The include line holds only directives, so FreeMarker strips its newline.
+    assert.equal(r.stdout, 'user=10112345678901234567890 0.3 missing ba\n');
+    const escape = file('escape.ftl', '<#include "../../etc/passwd">');
+    const e = await runCli(['render', '--engine', 'freemarker', escape]);
+    assert.equal(e.code, 1);
+    assert.match(e.stderr, /escape\.ftl:1:1: /);
+  });
+
+  test('--engine freemarker: a template error → exit 1, "FILE:line:col: message" on one line', async () => {
+    const bad = file('bad.ftl', 'a\nb\n${device.mac}\n<#if>\n');
+    const r = await runCli(['render', '--engine', 'freemarker', bad]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /FreeMarker engine is not available/);
-    assert.equal(r.stderr.trimEnd().split('\n').length, 1, 'one line');
+    assert.match(r.stderr, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: .+\n$`));
+    const missing = file('missing.ftl', 'x\n  ${nothing.here}\n');
+    const m = await runCli(['render', '--engine', 'freemarker', missing]);
+    assert.equal(m.code, 1);
+    assert.match(m.stderr, /missing\.ftl:2:\d+: /);
   });
 
   test('--data that is not JSON: exit 1 naming the data file', async () => {

@@ -154,15 +154,17 @@ test('PATCH with an invalid body is refused and the template keeps its version',
   });
 });
 
-test('FreeMarker templates are refused with 501 ENGINE_UNAVAILABLE on create and on switching engines', async () => {
+test('FreeMarker templates: stored when they compile and render; refused with their position otherwise', async () => {
   await withHub(async (h) => {
-    const err = await fails(h, 'POST', '/templates', 501, { name: 'FM', engine: 'freemarker', vendor: 'yealink', body: '<#list lines as l>${l.username}</#list>' });
-    assert.equal(err.code, 'ENGINE_UNAVAILABLE');
-    assert.equal(count(h, 'templates'), 0);
+    const fm = await h.json<TemplateOut>('POST', '/templates', { body: { name: 'FM', engine: 'freemarker', vendor: 'yealink', body: '<#list lines as l>${l.username}</#list>' } });
+    assert.equal(fm.engine, 'freemarker');
+    const bad = await fails(h, 'POST', '/templates', 400, { name: 'FM2', engine: 'freemarker', vendor: 'yealink', body: 'a\n<#list lines as l>${l.username}\n' });
+    assert.equal(bad.code, 'TEMPLATE_INVALID');
+    assert.equal(count(h, 'templates'), 1);
+    // Switching a Default template to FreeMarker re-validates its body under the new engine.
     const t = await h.json<TemplateOut>('POST', '/templates', { body: { name: 'Default', engine: 'default', body: GOOD } });
-    const sw = await fails(h, 'PATCH', `/templates/${t.id}`, 501, { engine: 'freemarker' });
-    assert.equal(sw.code, 'ENGINE_UNAVAILABLE');
-    assert.equal((await h.json<TemplateOut>('GET', `/templates/${t.id}`)).engine, 'default');
+    const sw = await h.request('PATCH', `/templates/${t.id}`, { token: h.adminToken, body: { engine: 'freemarker' } });
+    assert.equal(sw.status, 200, await sw.text());
   });
 });
 
@@ -389,7 +391,7 @@ test('every error body has the shape {"error": {"code", "message"[, "details"]}}
       ['7th user', 409, 'TOO_MANY_USERS', () => h.request('PUT', '/devices/001565aa0001/users', { token: tok, body: { users } })],
       ['too large', 413, 'PAYLOAD_TOO_LARGE', () => h.request('POST', '/devices/import', { token: tok, body: JSON.stringify({ text: 'x'.repeat(21 * 1024 * 1024) }) })],
       ['wrong media type', 415, 'UNSUPPORTED_MEDIA_TYPE', () => h.request('POST', '/sites', { token: tok, body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })],
-      ['freemarker', 501, 'ENGINE_UNAVAILABLE', () => h.request('POST', '/templates', { token: tok, body: { name: 't', engine: 'freemarker', body: 'x' } })],
+      ['freemarker syntax', 400, 'TEMPLATE_INVALID', () => h.request('POST', '/templates', { token: tok, body: { name: 't', engine: 'freemarker', body: '<#if>' } })],
     ];
     for (const [what, status, code, send] of cases) {
       const res = await send();

@@ -391,17 +391,26 @@ test('template upload: a valid template is stored and used by the config preview
   }
 });
 
-test('template upload: freemarker → 501 ENGINE_UNAVAILABLE and nothing stored', async () => {
+test('template upload: FreeMarker with an error at line 12, column 5 → 400 with that position, nothing stored; a fixed one is used', async () => {
   const h = await testHub();
   try {
     await makeSite(h);
     await importText(h, '001565000001,T46S');
     const seq = lastSeq(h.db);
-    const f = await fails(h, 'PUT', '/devices/001565000001/template', { engine: 'freemarker', body: 'account.1.user_name = ${lines[0].username}\n' });
-    assert.deepEqual([f.status, f.code], [501, 'ENGINE_UNAVAILABLE']);
+    const lines = Array.from({ length: 11 }, (_, i) => `# line ${i + 1}`);
+    // Line 12, column 5: a value without a default that no device has — refused at upload, not at a phone's boot.
+    const body = [...lines, '  ${device.nickname}', '<#list lines as l>account.${l.index}.user_name = ${l.username}', '</#list>', ''].join('\n');
+    const f = await fails(h, 'PUT', '/devices/001565000001/template', { engine: 'freemarker', body });
+    assert.deepEqual([f.status, f.code], [400, 'TEMPLATE_INVALID']);
+    assert.deepEqual([f.details.line, f.details.column], [12, 5]);
     const d = await h.json('GET', '/devices/001565000001');
     assert.deepEqual([d.template_id, d.engine], [null, 'default']);
     assert.deepEqual(changesSince(h.db, seq), []);
+    const fixed = body.replace('${device.nickname}', '${device.name}');
+    const t = await h.json('PUT', '/devices/001565000001/template', { body: { engine: 'freemarker', body: fixed } });
+    assert.equal(t.engine, 'freemarker');
+    const cfg = await (await h.request('GET', '/devices/001565000001/config', { token: h.adminToken })).text();
+    assert.match(cfg, /# line 11\n  \naccount\.1\.user_name = |# line 11\n  \n$/);
     const shape = await fails(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: '' });
     assert.deepEqual([shape.status, shape.code], [400, 'VALIDATION_FAILED']);
   } finally {
