@@ -1,8 +1,7 @@
 /** The hub's configuration: a JSON file (--config) plus EDGEPROV_HUB_* overrides. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { resolveConfig } from '../shared/config.js';
-import { ProvError } from '../shared/errors.js';
+import { readConfigFile, resolveConfig } from '../shared/config.js';
 
 export const HubConfig = z
   .object({
@@ -13,6 +12,9 @@ export const HubConfig = z
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     cookie_secure: z.boolean().default(false),
     max_body_bytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
+    sync_ping_ms: z.number().int().min(100).max(600_000).default(30_000),
+    sync_pong_timeout_ms: z.number().int().min(100).max(600_000).default(10_000),
+    retention_days: z.number().int().min(1).max(3650).default(30),
   })
   .strict();
 export type HubConfig = z.infer<typeof HubConfig>;
@@ -20,19 +22,6 @@ export type HubConfig = z.infer<typeof HubConfig>;
 export const HUB_ENV_PREFIX = 'EDGEPROV_HUB_';
 
 export function loadHubConfig(path: string | undefined, env: Record<string, string | undefined>): HubConfig {
-  let file: { path: string; json: unknown } | undefined;
-  if (path !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new ProvError('CONFIG_INVALID', `cannot read config file ${path}: ${(err as Error).message}`);
-    }
-    try {
-      file = { path, json: JSON.parse(text) };
-    } catch (err) {
-      throw new ProvError('CONFIG_INVALID', `${path} is not valid JSON: ${(err as Error).message}`);
-    }
-  }
+  const file = readConfigFile(path, readFileSync);
   return resolveConfig(HubConfig, file, env, HUB_ENV_PREFIX);
 }

@@ -7,6 +7,8 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { openDb, type Db } from './db/open.js';
 import { createHubApp } from './app.js';
 import type { HubConfig } from './config.js';
+import type { Server } from 'node:http';
+import { createSyncServer, startRetentionJob, SYNC_PATH } from './sync/index.js';
 
 export function createLogger(level: string, name: string): Logger {
   return pino({ name, level, redact: { paths: REDACT_PATHS, censor: '***' } });
@@ -22,26 +24,37 @@ export interface RunningHub {
 export async function startHub(config: HubConfig, deps: { log: Logger; clock?: Clock }): Promise<RunningHub> {
   const db = openDb(config.db_path);
   const clock = deps.clock ?? systemClock;
+  const { app, hub } = createHubApp(
+    { publicUrl: config.public_url ?? `http://${config.host}:${config.port}`, cookieSecure: config.cookie_secure, maxBodyBytes: config.max_body_bytes },
+    { db, log: deps.log, clock },
+  );
   let server: ServerType | undefined;
   const port = await new Promise<number>((resolve, reject) => {
-    const publicUrl = config.public_url ?? `http://${config.host}:${config.port}`;
-    const { app } = createHubApp({ publicUrl, cookieSecure: config.cookie_secure, maxBodyBytes: config.max_body_bytes }, { db, log: deps.log, clock });
     server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) => resolve(info.port));
     server.once('error', reject);
   });
   const url = config.public_url ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  deps.log.info({ url, port, db: config.db_path }, 'listening');
+  // With port 0 the real port is known only now; firewall facts must name it.
+  hub.publicUrl = url;
+  // Edges dial in on the same HTTP server (DESIGN §7); the upgrade is authenticated before a socket exists.
+  const sync = createSyncServer({ pingIntervalMs: config.sync_ping_ms, pongTimeoutMs: config.sync_pong_timeout_ms }, { store: hub.store, log: deps.log, clock });
+  sync.attach(server as unknown as Server);
+  const retention = startRetentionJob({ retentionDays: config.retention_days }, { db, clock, log: deps.log });
+  deps.log.info({ url, port, db: config.db_path, sync_path: SYNC_PATH }, 'listening');
   return {
     url,
     port,
     db,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      retention.stop();
+      await sync.close();
+      await new Promise<void>((resolve) => {
         server!.close(() => {
           db.close();
           resolve();
         });
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+      });
+    },
   };
 }

@@ -171,6 +171,51 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (site_id, mac)
   ) STRICT;
   `,
+  // 2: hub ⇄ edge sync (issue [5/7]): per-site sync status, the edges' events stored once per
+  // (site, edge DB, outbox id), the change-log floor after retention, and when a counter was reset.
+  `
+  CREATE TABLE sync_sites (
+    site_id INTEGER PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+    online INTEGER NOT NULL DEFAULT 0,
+    connected_at TEXT,
+    disconnected_at TEXT,
+    last_seen TEXT,
+    remote TEXT,
+    daemon_version TEXT,
+    proto INTEGER,
+    sent_seq INTEGER,
+    acked_seq INTEGER,
+    acked_at TEXT,
+    last_mode TEXT,
+    last_reason TEXT,
+    last_nack TEXT,
+    last_nack_at TEXT,
+    force_snapshot INTEGER NOT NULL DEFAULT 0,
+    outbox_db_id TEXT,
+    events_up_to INTEGER,
+    events_at TEXT,
+    digest_at TEXT,
+    digest_result TEXT
+  ) STRICT;
+
+  CREATE TABLE sync_events (
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    db_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (site_id, db_id, seq)
+  ) STRICT;
+  CREATE INDEX sync_events_kind ON sync_events(kind, received_at);
+
+  -- Retention looks for a later row of the same key.
+  CREATE INDEX change_log_key ON change_log(entity, key, seq);
+
+  INSERT OR IGNORE INTO meta(key, value) VALUES ('floor_seq', '0');
+  ALTER TABLE devices ADD COLUMN reset_at TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -49,12 +49,26 @@ export function maskSecrets(value: unknown): unknown {
   return value;
 }
 
+/** Something a committed write asks live components to do (the sync server: resync, drop a socket). */
+export type CommitSignal =
+  | { kind: 'resync'; site_id: number }
+  | { kind: 'token-revoked'; site_id: number; token_id: number };
+
+/** Told after a write commits: which sites' rows changed (null: global rows) and any signals. */
+export interface CommitInfo {
+  txid: number | null;
+  sites: ReadonlySet<number | null>;
+  signals: readonly CommitSignal[];
+}
+
 export interface Writer {
   readonly db: Db;
   readonly actor: Actor;
   readonly now: string;
   change(c: ChangeInput): void;
   audit(a: AuditInput): void;
+  /** Delivered to `onCommit` listeners once the transaction has committed (never if it rolls back). */
+  signal(s: CommitSignal): void;
 }
 
 export class HubStore {
@@ -63,6 +77,7 @@ export class HubStore {
   readonly #insertChange;
   readonly #insertAudit;
   readonly #nextTxid;
+  readonly #listeners = new Set<(c: CommitInfo) => void>();
 
   constructor(db: Db, clock: Clock) {
     this.db = db;
@@ -78,11 +93,25 @@ export class HubStore {
     );
   }
 
+  /**
+   * Calls `fn` after every committed write that logged changes or raised signals (the sync
+   * server's wake-up: sessions then read the change log from their cursors). Returns an unsubscribe.
+   */
+  onCommit(fn: (c: CommitInfo) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
   /** Runs `fn` in one transaction; change-log rows of one call share a txid. */
   write<T>(actor: Actor, fn: (w: Writer) => T): T {
+    let txid: number | null = null;
+    const sites = new Set<number | null>();
+    const signals: CommitSignal[] = [];
     const run = this.db.transaction(() => {
       const now = this.clock.now().toISOString();
-      let txid: number | null = null;
+      txid = null;
+      sites.clear();
+      signals.length = 0;
       const w: Writer = {
         db: this.db,
         actor,
@@ -91,6 +120,10 @@ export class HubStore {
           txid ??= (this.#nextTxid.get() as { txid: number }).txid;
           const deleted = c.data === undefined || c.data === null;
           this.#insertChange.run(txid, c.site_id, c.entity, c.key, deleted ? 1 : 0, deleted ? null : JSON.stringify(c.data), now);
+          sites.add(c.site_id);
+        },
+        signal: (sg) => {
+          signals.push(sg);
         },
         audit: (a) => {
           this.#insertAudit.run(
@@ -102,6 +135,17 @@ export class HubStore {
       };
       return fn(w);
     });
-    return run.immediate();
+    const result = run.immediate();
+    if ((txid !== null || signals.length > 0) && this.#listeners.size > 0 && !this.db.inTransaction) {
+      const info: CommitInfo = { txid, sites, signals };
+      for (const l of this.#listeners) {
+        try {
+          l(info);
+        } catch {
+          // The write has committed; a listener's failure is not the writer's.
+        }
+      }
+    }
+    return result;
   }
 }

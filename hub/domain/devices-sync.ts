@@ -24,6 +24,8 @@ export interface DeviceRow {
   prov_password: string;
   provision_count: number;
   reset_baseline: number;
+  /** When the counter was last reset (null: never); the counter_reset row's time. */
+  reset_at: string | null;
   first_seen: string | null;
   last_seen: string | null;
   last_provisioned_at: string | null;

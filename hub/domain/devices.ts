@@ -308,7 +308,14 @@ export function updateDevice(w: Writer, macInput: string, patch: DevicePatch): D
     )
     .run(next.name, next.login_password, next.engine, next.provision_limit, next.model, next.vendor, next.site_id, w.now, before.mac);
   // Scope lives in the key: the old site must be told the device left (DESIGN §7).
-  if (next.site_id !== before.site_id) emitDeviceTombstone(w, before.site_id, before.mac);
+  if (next.site_id !== before.site_id) {
+    emitDeviceTombstone(w, before.site_id, before.mac);
+    // The reset baseline (observed-reset) moves with the device, like everything keyed by site.
+    if (before.reset_at !== null) {
+      w.change({ site_id: before.site_id, entity: 'counter_reset', key: before.mac });
+      w.change({ site_id: next.site_id, entity: 'counter_reset', key: before.mac, data: { mac: before.mac, baseline: before.reset_baseline, at: before.reset_at } });
+    }
+  }
   emitDevice(w, before.mac);
   w.audit({ action: 'device.update', target_type: 'device', target_id: before.mac, before: pickSettings(before), after: pickSettings(next) });
   return findDeviceRow(w.db, before.mac)!;
@@ -330,6 +337,7 @@ export function removeDevices(w: Writer, macs: readonly string[]): number {
       w.change({ site_id: null, entity: 'template', key: String(row.template_id) });
     }
     emitDeviceTombstone(w, row.site_id, mac);
+    if (row.reset_at !== null) w.change({ site_id: row.site_id, entity: 'counter_reset', key: mac });
     w.audit({ action: 'device.remove', target_type: 'device', target_id: mac, before: { ...pickSettings(row), users } });
   }
   return macs.length;
@@ -341,11 +349,11 @@ export function removeDevices(w: Writer, macs: readonly string[]): number {
  */
 export function resetCounters(w: Writer, macs: readonly string[]): number {
   const get = w.db.prepare(`SELECT site_id, provision_count, reset_baseline FROM devices WHERE mac = ?`);
-  const set = w.db.prepare(`UPDATE devices SET reset_baseline = provision_count, updated_at = ? WHERE mac = ?`);
+  const set = w.db.prepare(`UPDATE devices SET reset_baseline = provision_count, reset_at = @now, updated_at = @now WHERE mac = @mac`);
   for (const mac of macs) {
     const row = get.get(mac) as { site_id: number; provision_count: number; reset_baseline: number } | undefined;
     if (!row) continue;
-    set.run(w.now, mac);
+    set.run({ now: w.now, mac });
     w.change({ site_id: row.site_id, entity: 'counter_reset', key: mac, data: { mac, baseline: row.provision_count, at: w.now } });
     w.audit({
       action: 'device.reset_counter', target_type: 'device', target_id: mac,

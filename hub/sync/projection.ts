@@ -81,7 +81,8 @@ export function snapshotFor(db: Db, siteId: number): SyncBatch {
     if (site) add('site', siteId, String(siteId), site);
     for (const row of db.prepare(`SELECT * FROM devices WHERE site_id = ? ORDER BY mac`).all(siteId) as DeviceRow[]) {
       add('device', siteId, row.mac, deviceRecord(db, row));
-      if (row.reset_baseline > 0) add('counter_reset', siteId, row.mac, { mac: row.mac, baseline: row.reset_baseline, at: row.updated_at });
+      // Exactly what resetCounters() logged: the baseline and the time of the last reset.
+      if (row.reset_at !== null) add('counter_reset', siteId, row.mac, { mac: row.mac, baseline: row.reset_baseline, at: row.reset_at });
     }
     for (const t of db.prepare(`SELECT id, name, scope, engine, vendor, model, body, version FROM templates ORDER BY id`).all() as Array<{ id: number }>) {
       add('template', null, String(t.id), t);

@@ -1,1 +1,4 @@
 export * from './types.js';
+export * from './protocol.js';
+export * from './resume.js';
+export * from './digest.js';

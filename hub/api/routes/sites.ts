@@ -3,7 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Site, SiteCreate, SitePatch, FirewallRule } from '../schemas.js';
 import { errors, json, jsonBody, security, IdParam, Ok } from '../common.js';
 import { newRouter, requireAdmin } from '../context.js';
-import { addSiteToken, createSite, deleteSite, firewallText, getSite, listSites, siteFirewall, updateSite } from '../../domain/sites.js';
+import { addSiteToken, createSite, deleteSite, firewallText, getSite, hashToken, listSites, siteFirewall, updateSite } from '../../domain/sites.js';
+import { enforceTokenLimit } from '../../sync/state.js';
 
 const tags = ['sites'];
 
@@ -58,12 +59,22 @@ export const siteRoutes = newRouter()
   .openapi(
     createRoute({
       method: 'post', path: '/sites/{id}/tokens', tags, security, request: { params: IdParam },
-      responses: { 201: json(z.object({ site_id: z.number().int(), token: z.string() }).openapi('SiteToken'), 'the sync token, shown once'), 404: errors[404] },
+      responses: {
+        201: json(
+          z.object({ site_id: z.number().int(), id: z.number().int(), token: z.string(), revoked: z.array(z.number().int()) }).openapi('SiteToken'),
+          'the sync token, shown once; a site keeps two active tokens, so the oldest beyond two is revoked (listed in `revoked`)',
+        ),
+        404: errors[404],
+      },
     }),
     (c) => {
       const actor = requireAdmin(c);
       const id = c.req.valid('param').id;
-      const token = c.get('deps').store.write(actor, (w) => addSiteToken(w, id));
-      return c.json({ site_id: id, token }, 201);
+      const out = c.get('deps').store.write(actor, (w) => {
+        const token = addSiteToken(w, id);
+        const row = w.db.prepare(`SELECT id FROM site_tokens WHERE token_hash = ?`).get(hashToken(token)) as { id: number };
+        return { token, id: row.id, revoked: enforceTokenLimit(w, id) };
+      });
+      return c.json({ site_id: id, ...out }, 201);
     },
   );

@@ -1,0 +1,180 @@
+/**
+ * Model-based fuzz of sync (etcd's robustness suite, in small): seeded random admin operations,
+ * phone bootstraps on the edges and WAN faults (reset, blackhole, duplicated and delayed frames,
+ * edge restarts) against a real hub and two edges over the fault proxy. At quiescence every edge
+ * equals the hub's projection for its site, the hub stores each edge's outbox ids contiguously and
+ * exactly once, and each phone's count on the hub equals what its edge counted (the model).
+ * A failure names its seed: rerun one with EDGEPROV_FUZZ_SEEDS=<seed> (and _OPS=<n>).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createCache, type Cache } from '../../daemon/cache/index.js';
+import { createSyncClient, type AppliedEvent, type SyncClient } from '../../daemon/sync/index.js';
+import { createPolicy, type Policy } from '../../daemon/pipeline/policy.js';
+import { systemClock } from '../../shared/clock.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { hubSeq, mirrorLines, once, projectionLines, silentLog, startInProcessHub, tempDir, type InProcessHub } from '../helpers/sync.js';
+
+const SEEDS = (process.env.EDGEPROV_FUZZ_SEEDS ?? '1,2,3,4,5').split(',').map(Number);
+const OPS = Number(process.env.EDGEPROV_FUZZ_OPS ?? 300);
+
+/** mulberry32: a small seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface FuzzEdge {
+  site: number;
+  cache: Cache;
+  client: SyncClient;
+  policy: Policy;
+  proxy: FaultProxy;
+  running: boolean;
+}
+
+async function runSeed(seed: number): Promise<string> {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const t = tempDir();
+  const h: InProcessHub = await startInProcessHub(join(t.dir, 'hub.db'), ['A', 'B'], { sync: { pingIntervalMs: 100, pongTimeoutMs: 100, pageRows: 7, bookmarkMs: 20 } });
+  const edges: FuzzEdge[] = [];
+  try {
+    for (const s of h.sites) {
+      const proxy = await startFaultProxy({ port: h.port });
+      const cache = createCache({ path: join(t.dir, `edge-${s.id}.db`) }, { clock: systemClock });
+      const client = createSyncClient(
+        { hubUrl: proxy.url, token: s.token, version: 'fuzz', backoffMinMs: 10, backoffMaxMs: 100, pingIntervalMs: 100, pongTimeoutMs: 100, handshakeTimeoutMs: 300, outboxPollMs: 30, outboxBatch: 7, digestIntervalMs: 0 },
+        { cache, log: silentLog, clock: systemClock, random: prng(seed * 7919 + s.id) },
+      );
+      edges.push({ site: s.id, cache, client, policy: createPolicy(cache), proxy, running: true });
+      client.start();
+    }
+    const site = (): number => pick(h.sites).id;
+    let macN = 0;
+    const live = new Map<string, number>(); // mac → site
+    const moved = new Set<string>();
+    const users: number[] = [];
+    let ipN = 0;
+
+    for (let op = 0; op < OPS; op++) {
+      const r = rnd();
+      const macs = [...live.keys()];
+      if (r < 0.2 || macs.length < 3) {
+        const n = 1 + Math.floor(rnd() * 4);
+        const list = Array.from({ length: n }, () => `0015659${String(seed).padStart(1, '0').slice(-1)}${String(macN++).padStart(4, '0')}`);
+        const s = site();
+        await h.api('POST', '/devices/import', { text: list.map((m) => `${m},T46S`).join('\n'), site_id: s });
+        for (const m of list) live.set(m, s);
+      } else if (r < 0.27) {
+        const m = pick(macs);
+        const to = h.sites.find((x) => x.id !== live.get(m))!.id;
+        await h.api('PATCH', `/devices/${m}`, { site_id: to });
+        live.set(m, to);
+        moved.add(m);
+      } else if (r < 0.32) {
+        const m = pick(macs);
+        await h.api('POST', '/devices/actions/remove', { macs: [m] });
+        live.delete(m);
+      } else if (r < 0.4) {
+        await h.api('PATCH', `/devices/${pick(macs)}`, { name: `n${op}` });
+      } else if (r < 0.46) {
+        if (users.length < 3 || rnd() < 0.3) {
+          const u = await h.api('POST', '/users', { extension: String(1000 + users.length), display_name: `U${users.length}`, sip_accounts: [{ username: `s${users.length}`, password: 'pw' }] });
+          users.push(u.id as number);
+        } else {
+          await h.api('PUT', `/devices/${pick(macs)}/users`, { users: [pick(users)] });
+        }
+      } else if (r < 0.5) {
+        await h.api('POST', '/devices/actions/reset-counter', { macs: [pick(macs)] });
+      } else if (r < 0.53) {
+        await h.api('PATCH', '/settings', { session_window_s: 60 + Math.floor(rnd() * 1000) });
+      } else if (r < 0.75) {
+        // A phone boots at its site's edge (from a fresh IP: a new bootstrap session).
+        const m = pick(macs);
+        const e = edges.find((x) => x.site === live.get(m))!;
+        if (e.cache.device(m)) {
+          e.policy.deviceFile({ mac: m, ip: `10.9.${Math.floor(ipN / 250)}.${(ipN++ % 250) + 1}`, access: 'bootstrap', userAgent: null, firmware: null, configHash: 'h', path: '/f', protocol: 'http' }, new Date());
+        }
+      } else {
+        const e = pick(edges);
+        const f = rnd();
+        if (f < 0.25) e.proxy.reset();
+        else if (f < 0.4) e.proxy.setMode(e.proxy.mode === 'blackhole' ? 'pass' : 'blackhole');
+        else if (f < 0.55) e.proxy.duplicate = { toEdge: rnd() < 0.5, toHub: rnd() < 0.5 };
+        else if (f < 0.7) e.proxy.delayMs = rnd() < 0.5 ? 0 : Math.floor(rnd() * 20);
+        else if (f < 0.85) {
+          if (e.running) await e.client.stop();
+          else e.client.start();
+          e.running = !e.running;
+        } else e.client.notifyOutbox();
+      }
+    }
+
+    // Quiescence: heal every fault, let everything drain.
+    for (const e of edges) {
+      e.proxy.setMode('pass');
+      e.proxy.duplicate = { toEdge: false, toHub: false };
+      e.proxy.delayMs = 0;
+      if (!e.running) e.client.start();
+      e.running = true;
+    }
+    const target = hubSeq(h.db);
+    for (const e of edges) {
+      if (e.cache.state().cursor < target) {
+        await once<AppliedEvent>(e.client, 'applied', (a) => a.cursor >= target, `seed ${seed}: site ${e.site} caught up`, 20_000);
+      }
+      const left = () => (e.cache.db.prepare(`SELECT count(*) AS n FROM outbox`).get() as { n: number }).n;
+      if (left() > 0) {
+        e.client.notifyOutbox();
+        await once(e.client, 'events-acked', () => left() === 0, `seed ${seed}: site ${e.site} outbox drained`, 20_000);
+      }
+    }
+    let replays = 0;
+    for (const e of edges) replays += e.client.status().replays;
+    const stats = {
+      devices: live.size, moved: moved.size, seq: hubSeq(h.db), replays,
+      events: (h.db.prepare(`SELECT count(*) AS n FROM sync_events`).get() as { n: number }).n,
+      proxied: edges.map((e) => e.proxy.stats.accepted).join('+'),
+      duplicated: edges.reduce((n, e) => n + e.proxy.stats.duplicatedToEdge + e.proxy.stats.duplicatedToHub, 0),
+    };
+    for (const e of edges) {
+      assert.deepEqual(mirrorLines(e.cache.db), projectionLines(h.db, e.site), `seed ${seed}: site ${e.site} mirror equals the hub projection`);
+      const seqs = (h.db.prepare(`SELECT seq FROM sync_events WHERE site_id = ? AND db_id = ? ORDER BY seq`).all(e.site, e.client.dbId) as { seq: number }[]).map((x) => x.seq);
+      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), `seed ${seed}: site ${e.site} outbox ids contiguous, each once`);
+      // The model: a phone that never moved counts on the hub exactly what its edge counted.
+      const counts = e.cache.db.prepare(`SELECT mac, count FROM counters`).all() as Array<{ mac: string; count: number }>;
+      for (const c of counts) {
+        if (moved.has(c.mac) || live.get(c.mac) !== e.site) continue;
+        const hub = h.db.prepare(`SELECT provision_count AS n FROM devices WHERE mac = ?`).get(c.mac) as { n: number } | undefined;
+        assert.equal(hub?.n, c.count, `seed ${seed}: ${c.mac} count on the hub equals the edge's`);
+      }
+    }
+    return JSON.stringify(stats);
+  } catch (err) {
+    const state = edges.map((e) => ({ site: e.site, cursor: e.cache.state().cursor, status: e.client.status(), conns: e.proxy.connections(), mode: e.proxy.mode }));
+    (err as Error).message = `[fuzz seed ${seed}, ${OPS} ops] ${(err as Error).message}; hub seq ${hubSeq(h.db)}; sessions ${JSON.stringify(h.sync.sessions())}; edges ${JSON.stringify(state)}`;
+    throw err;
+  } finally {
+    for (const e of edges) {
+      await e.client.stop();
+      e.cache.close();
+      await e.proxy.close();
+    }
+    await h.close();
+    t.remove();
+  }
+}
+
+for (const seed of SEEDS) {
+  test(`fuzz seed ${seed}: ${OPS} random admin ops, bootstraps and faults converge to the model`, async (t) => {
+    t.diagnostic(await runSeed(seed));
+  });
+}
