@@ -16,6 +16,26 @@ export type DhcpMode = 'off' | 'full' | 'known-only';
 
 export type Role = 'admin' | 'user';
 
+/** A fixed address for one MAC (it may lie outside the dynamic pool, inside the pool's network). */
+export interface DhcpReservation {
+  mac: string;
+  ip: string;
+  /** Sent as option 12. */
+  hostname?: string | null;
+}
+
+/** A further pool for phones behind a DHCP relay (chosen by the relay's giaddr). */
+export interface DhcpRelayPool {
+  pool_start: string;
+  pool_end: string;
+  subnet_mask?: string | null;
+  router?: string | null;
+}
+
+/**
+ * The edge DHCP server's settings. The fields after `lease_time_s` are optional so sites stored
+ * before them stay valid; the edge applies their defaults (daemon/dhcp/config.ts).
+ */
 export interface DhcpSettings {
   mode: DhcpMode;
   pool_start: string | null;
@@ -23,6 +43,20 @@ export interface DhcpSettings {
   router: string | null;
   dns: string[];
   lease_time_s: number;
+  /** Default: the network holding the pool, the router and the edge, at most a /24. */
+  subnet_mask?: string | null;
+  /** Option 15. */
+  domain_name?: string | null;
+  reservations?: DhcpReservation[];
+  relay_pools?: DhcpRelayPool[];
+  /**
+   * Option values for every client that asks (option 55) or whose vendor profile sends the code, by
+   * code: addresses comma-separated for address options (3, 6, 42, 150…), a number for 2, text for
+   * the rest, `hex:0a0b…` for raw bytes, `""` to send nothing.
+   */
+  options?: Record<string, string>;
+  /** Per vendor profile id (`yealink`, `poly`…): option values by code, always sent to that vendor's phones. */
+  vendor_options?: Record<string, Record<string, string>>;
 }
 
 export interface Site {

@@ -8,3 +8,4 @@ export * from './clock.js';
 export * from './config.js';
 export * from './log.js';
 export * from './sync/index.js';
+export * from './dhcp.js';

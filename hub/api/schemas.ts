@@ -3,7 +3,10 @@
  * so the document cannot drift from what the server accepts.
  */
 import { z } from '@hono/zod-openapi';
+import { parseDhcpOptionValue } from '../../shared/dhcp.js';
 import { MAX_USERS_PER_DEVICE } from '../../shared/domain.js';
+import { tryParseMac } from '../../shared/mac.js';
+import { VENDOR_IDS } from '../../shared/vendors/index.js';
 
 const port = z.number().int().min(1).max(65535);
 const host = z.string().min(1).max(253).regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'a host name or IP address');
@@ -20,6 +23,35 @@ export const ErrorBody = z
   })
   .openapi('Error');
 
+/** Option values by code, refused here exactly when the edge could not send them (shared/dhcp.ts). */
+const DhcpOptionValues = z
+  .record(z.string(), z.string().max(2100))
+  .superRefine((values, ctx) => {
+    for (const [code, text] of Object.entries(values)) {
+      if (!/^\d{1,3}$/.test(code)) {
+        ctx.addIssue({ code: 'custom', message: `"${code}" is not an option code (1..254)`, path: [code] });
+        continue;
+      }
+      const parsed = parseDhcpOptionValue(Number(code), text);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed, path: [code] });
+    }
+  })
+  .openapi({ example: { '66': 'http://10.1.0.2/', '42': '10.1.0.1' } });
+
+export const DhcpReservation = z
+  .object({
+    mac: z.string().refine((m) => tryParseMac(m) !== null, 'a MAC address such as 00:15:65:AA:BB:CC'),
+    ip: ipv4,
+    hostname: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, 'a host name label').nullable().optional(),
+  })
+  .strict()
+  .openapi('DhcpReservation');
+
+export const DhcpRelayPool = z
+  .object({ pool_start: ipv4, pool_end: ipv4, subnet_mask: ipv4.nullable().optional(), router: ipv4.nullable().optional() })
+  .strict()
+  .openapi('DhcpRelayPool');
+
 export const DhcpSettings = z
   .object({
     mode: z.enum(['off', 'full', 'known-only']).default('off'),
@@ -28,6 +60,25 @@ export const DhcpSettings = z
     router: ipv4.nullable().default(null),
     dns: z.array(ipv4).max(8).default([]),
     lease_time_s: z.number().int().min(60).max(30 * 86400).default(86400),
+    // Optional (absent = the edge's default) so sites stored before them stay valid.
+    subnet_mask: ipv4.nullable().optional().openapi({ description: 'Default: the network holding the pool, router and edge, at most a /24.' }),
+    domain_name: host.nullable().optional().openapi({ description: 'Option 15.' }),
+    reservations: z.array(DhcpReservation).max(4096).optional(),
+    relay_pools: z.array(DhcpRelayPool).max(64).optional().openapi({ description: 'Pools for phones behind a DHCP relay, chosen by the relay address (giaddr).' }),
+    options: DhcpOptionValues.optional().openapi({
+      description: 'Option values by code for every client that asks for them (option 55) or whose vendor profile sends them. Addresses comma-separated, "hex:…" for raw bytes, "" to send nothing.',
+    }),
+    vendor_options: z
+      .record(z.string(), DhcpOptionValues)
+      .superRefine((values, ctx) => {
+        for (const vendor of Object.keys(values)) {
+          if (!(VENDOR_IDS as readonly string[]).includes(vendor)) {
+            ctx.addIssue({ code: 'custom', message: `"${vendor}" is not a vendor profile id (${VENDOR_IDS.join(', ')})`, path: [vendor] });
+          }
+        }
+      })
+      .optional()
+      .openapi({ description: 'Per vendor profile id: option values by code, always sent to that vendor\'s phones.' }),
   })
   .openapi('DhcpSettings');
 

@@ -1,6 +1,7 @@
 /** Sites (branches): settings every phone config there depends on, and the firewall facts derived from them. */
 import { createHash, randomBytes } from 'node:crypto';
 import { ProvError } from '../../shared/errors.js';
+import { tryParseMac } from '../../shared/mac.js';
 import type { Site } from '../../shared/domain.js';
 import type { Writer } from '../db/store.js';
 import type { Db } from '../db/open.js';
@@ -47,7 +48,29 @@ function checkConsistent(site: Omit<Site, 'id'>): void {
     if (!site.dhcp.pool_start || !site.dhcp.pool_end) problems.push(`dhcp mode "${site.dhcp.mode}" needs pool_start and pool_end`);
     if (!site.edge_lan_ip) problems.push('DHCP needs edge_lan_ip (the address phones are told to fetch from)');
   }
+  problems.push(...dhcpProblems(site.dhcp));
   if (problems.length > 0) throw new ProvError('VALIDATION_FAILED', problems.join('; '), { problems });
+}
+
+function ipNumber(ip: string): number {
+  return ip.split('.').reduce((n, p) => n * 256 + Number(p), 0);
+}
+
+/** Pools in order and reservations unique (the schema has checked each value's form). */
+function dhcpProblems(d: Site['dhcp']): string[] {
+  const problems: string[] = [];
+  const pools = [{ where: 'dhcp', start: d.pool_start, end: d.pool_end }, ...(d.relay_pools ?? []).map((p, i) => ({ where: `dhcp.relay_pools[${i}]`, start: p.pool_start, end: p.pool_end }))];
+  for (const p of pools) if (p.start && p.end && ipNumber(p.start) > ipNumber(p.end)) problems.push(`${p.where}: pool_start ${p.start} is above pool_end ${p.end}`);
+  const macs = new Set<string>();
+  const ips = new Set<string>();
+  for (const r of d.reservations ?? []) {
+    const mac = tryParseMac(r.mac) ?? r.mac;
+    if (macs.has(mac)) problems.push(`dhcp.reservations: ${r.mac} is reserved twice`);
+    if (ips.has(r.ip)) problems.push(`dhcp.reservations: ${r.ip} is reserved twice`);
+    macs.add(mac);
+    ips.add(r.ip);
+  }
+  return problems;
 }
 
 /** The row the edges receive for their site (everything but secrets kept on the hub). */

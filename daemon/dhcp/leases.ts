@@ -1,0 +1,90 @@
+/**
+ * Leases in the edge cache's SQLite file (tables from daemon/cache/schema.ts, migration 3), so a
+ * restart keeps every phone's address. Every lookup the allocator makes is an index probe: the
+ * next never-used address is max(ip)+1 of the pool's range (primary key), reuse walks rows by
+ * expiry (index), so a new phone costs O(log leases), not a scan of all leases (the `dhcp`
+ * package's D3).
+ */
+import type Database from 'better-sqlite3';
+
+export type LeaseState = 'offered' | 'bound' | 'released' | 'expired' | 'declined';
+
+export interface LeaseRow {
+  ip: number;
+  mac: string;
+  state: LeaseState;
+  /** ms since the epoch: the row holds `ip` for `mac` until then. */
+  expires_at: number;
+  updated_at: number;
+  hostname: string | null;
+  vendor_class: Buffer | null;
+  client_id: Buffer | null;
+  /** Option 55 as the client sent it, codes comma-separated. */
+  params: string | null;
+}
+
+export interface LeaseStore {
+  byIp(ip: number): LeaseRow | undefined;
+  /** The MAC's newest row that is not a declined address. */
+  latestForMac(mac: string): LeaseRow | undefined;
+  /** Highest / lowest address with a row inside [start, end]. */
+  maxIn(start: number, end: number): number | undefined;
+  minIn(start: number, end: number): number | undefined;
+  /** Rows inside [start, end] that no longer hold their address, longest free first. */
+  reusable(start: number, end: number, now: number): IterableIterator<LeaseRow>;
+  /** An address inside [start, end] without a row whose predecessor has one (a hole), if any. */
+  holeIn(start: number, end: number): number | undefined;
+  put(row: LeaseRow): void;
+  /** Ends every other live row of `mac` (it now holds `keepIp`): they become reusable at once. */
+  releaseOthers(mac: string, keepIp: number, now: number): void;
+  setState(ip: number, state: LeaseState, expiresAt: number, now: number): void;
+  /** Rows inside [start, end] still holding their address. */
+  countHeld(start: number, end: number, now: number): number;
+  /** Bound, unexpired: the MAC leased `ip`. */
+  owner(ip: number, now: number): LeaseRow | undefined;
+  transaction<T>(fn: () => T): T;
+}
+
+export function createLeaseStore(db: Database.Database): LeaseStore {
+  const byIp = db.prepare(`SELECT * FROM dhcp_leases WHERE ip = ?`);
+  const latestForMac = db.prepare(`SELECT * FROM dhcp_leases WHERE mac = ? AND state != 'declined' ORDER BY expires_at DESC LIMIT 1`);
+  const maxIn = db.prepare(`SELECT max(ip) FROM dhcp_leases WHERE ip BETWEEN ? AND ?`).pluck();
+  const minIn = db.prepare(`SELECT min(ip) FROM dhcp_leases WHERE ip BETWEEN ? AND ?`).pluck();
+  const reusable = db.prepare(`SELECT * FROM dhcp_leases WHERE expires_at <= ? AND ip BETWEEN ? AND ? ORDER BY expires_at, ip`);
+  const hole = db
+    .prepare(
+      `SELECT l.ip + 1 FROM dhcp_leases l WHERE l.ip >= ? AND l.ip < ?
+         AND NOT EXISTS (SELECT 1 FROM dhcp_leases n WHERE n.ip = l.ip + 1) ORDER BY l.ip LIMIT 1`,
+    )
+    .pluck();
+  const put = db.prepare(
+    `INSERT INTO dhcp_leases(ip, mac, state, expires_at, updated_at, hostname, vendor_class, client_id, params)
+     VALUES (@ip, @mac, @state, @expires_at, @updated_at, @hostname, @vendor_class, @client_id, @params)
+     ON CONFLICT(ip) DO UPDATE SET mac = excluded.mac, state = excluded.state, expires_at = excluded.expires_at,
+       updated_at = excluded.updated_at, hostname = excluded.hostname, vendor_class = excluded.vendor_class,
+       client_id = excluded.client_id, params = excluded.params`,
+  );
+  const releaseOthers = db.prepare(
+    `UPDATE dhcp_leases SET state = 'expired', expires_at = min(expires_at, @now), updated_at = @now
+     WHERE mac = @mac AND ip != @ip AND state != 'declined' AND expires_at > @now`,
+  );
+  const setState = db.prepare(`UPDATE dhcp_leases SET state = ?, expires_at = ?, updated_at = ? WHERE ip = ?`);
+  const countHeld = db.prepare(`SELECT count(*) FROM dhcp_leases WHERE ip BETWEEN ? AND ? AND expires_at > ?`).pluck();
+  const owner = db.prepare(`SELECT * FROM dhcp_leases WHERE ip = ? AND state = 'bound' AND expires_at > ?`);
+  const tx = db.transaction((fn: () => unknown) => fn());
+
+  return {
+    byIp: (ip) => byIp.get(ip) as LeaseRow | undefined,
+    latestForMac: (mac) => latestForMac.get(mac) as LeaseRow | undefined,
+    maxIn: (s, e) => (maxIn.get(s, e) as number | null) ?? undefined,
+    minIn: (s, e) => (minIn.get(s, e) as number | null) ?? undefined,
+    reusable: (s, e, now) => reusable.iterate(now, s, e) as IterableIterator<LeaseRow>,
+    holeIn: (s, e) => (hole.get(s, e) as number | undefined) ?? undefined,
+    put: (row) => void put.run(row),
+    releaseOthers: (mac, ip, now) => void releaseOthers.run({ mac, ip, now }),
+    setState: (ip, state, expiresAt, now) => void setState.run(state, expiresAt, now, ip),
+    countHeld: (s, e, now) => countHeld.get(s, e, now) as number,
+    owner: (ip, now) => owner.get(ip, now) as LeaseRow | undefined,
+    transaction: <T>(fn: () => T): T => tx(fn) as T,
+  };
+}
