@@ -1,5 +1,185 @@
 /**
- * The edge daemon (DHCP, TFTP, HTTP from a local SQLite cache) is built in issue [3/7].
- * Until then `edgeprov daemon` says so and exits; nothing pretends to serve phones.
+ * Runs the edge daemon: opens the SQLite cache, starts the phone-facing HTTP(S), TFTP and DHCP
+ * servers on one request pipeline, syncs with the hub when `hub_url` and `site_token` are set, and
+ * stops cleanly. DHCP binds only while the site's DHCP mode (from the hub) is not `off`; its
+ * leases are the pipeline's lease binding. Without a hub the cache serves what was applied to it.
  */
-export const DAEMON_AVAILABLE = false;
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { createCache, type Cache } from './cache/index.js';
+import { createPhoneAuth, createPhoneHttpServer } from './http/index.js';
+import { createMetrics, createPipeline, type Metrics, type PhoneAnswer, type Pipeline } from './pipeline/index.js';
+import { createTftpServer, TFTP_ERROR, type TftpFileAnswer, type TftpServer } from './tftp/index.js';
+import type { DaemonConfig } from './config.js';
+import { createDhcpServer, type DhcpServer } from './dhcp/index.js';
+import { createSyncClient, type SyncClient } from './sync/index.js';
+
+/** Shown on the hub per site. */
+export const DAEMON_VERSION = '0.1.0';
+
+export interface DaemonDeps {
+  log: Logger;
+  /** The one line per phone request (see daemon/log.ts); default `log`. */
+  requestLog?: Logger;
+  clock?: Clock;
+  /** The MAC an IP was leased to; default: this daemon's own DHCP leases. */
+  leaseOwner?: (ip: string) => string | undefined;
+}
+
+export interface RunningDaemon {
+  httpPort: number;
+  httpsPort: number | undefined;
+  tftpPort: number;
+  cache: Cache;
+  pipeline: Pipeline;
+  metrics: Metrics;
+  tftp: TftpServer;
+  dhcp: DhcpServer;
+  sync: SyncClient | undefined;
+  close(): Promise<void>;
+}
+
+/** A pipeline answer as TFTP says it: DATA, ERROR 1 (not found), ERROR 2 (refused), ERROR 0, or silence (throttled). */
+export function tftpAnswer(a: PhoneAnswer): TftpFileAnswer {
+  switch (a.status) {
+    case 200:
+      return { data: a.body ?? Buffer.alloc(0) };
+    case 404:
+      return { error: { code: TFTP_ERROR.FILE_NOT_FOUND, message: 'File not found' } };
+    case 401:
+    case 403:
+    case 405:
+      return { error: { code: TFTP_ERROR.ACCESS_VIOLATION, message: 'Access violation' } };
+    case 429:
+      return null;
+    default:
+      return { error: { code: TFTP_ERROR.NOT_DEFINED, message: 'internal error' } };
+  }
+}
+
+export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<RunningDaemon> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log;
+  const cache = createCache({ path: config.db_path }, { clock });
+  const metrics = createMetrics();
+  // MD5 first: it is what phones implement, and some read only the first challenge (RFC 7616 lets
+  // the server order them by preference; SHA-256 follows for clients that prefer it).
+  const auth = createPhoneAuth({ realm: config.realm, nonceTtlMs: config.nonce_ttl_s * 1000, algorithms: ['MD5', 'SHA-256'] }, () => clock.now().getTime());
+  const dhcp = createDhcpServer(
+    { recvBufferSize: config.dhcp_recv_buffer_bytes, declineQuarantineMs: config.dhcp_decline_quarantine_s * 1000, authoritative: config.dhcp_authoritative },
+    { db: cache.db, log, clock, site: () => cache.site(), knownMac: (mac) => cache.device(mac) !== undefined, generation: () => cache.generation },
+  );
+  const pipeline = createPipeline(
+    { scanCoolingMs: config.scan_cooling_s * 1000, uploadRing: config.upload_ring },
+    {
+      cache, log, clock, auth, metrics, ...(deps.requestLog ? { requestLog: deps.requestLog } : {}),
+      leaseOwner: deps.leaseOwner ?? ((ip) => dhcp.leaseOwner(ip)),
+    },
+  );
+  // DHCP statistics read /proc: at most once a second, however often /metrics is scraped.
+  let dhcpStats = { at: 0, value: dhcp.stats() };
+  const dhcpStat = (key: keyof ReturnType<DhcpServer['stats']>) => () => {
+    const now = clock.now().getTime();
+    if (now - dhcpStats.at > 1000) dhcpStats = { at: now, value: dhcp.stats() };
+    const v = dhcpStats.value[key];
+    return typeof v === 'number' ? v : NaN;
+  };
+  for (const key of ['offers', 'acks', 'naks', 'declines', 'releases', 'informs', 'malformed', 'poolSize', 'poolUsed', 'rcvbufErrors'] as const) {
+    metrics.gauge(`edgeprov_dhcp_${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, `DHCP ${key} (see daemon/dhcp stats()).`, dhcpStat(key));
+  }
+  const outboxDepth = cache.db.prepare(`SELECT count(*) FROM outbox`).pluck();
+  metrics.gauge('edgeprov_outbox_depth', 'Events waiting in the outbox for the hub.', () => outboxDepth.get() as number);
+  metrics.gauge('edgeprov_sync_lag_seconds', 'Seconds since a sync batch was last applied to the cache (NaN: never).', () => {
+    const at = cache.state().applied_at;
+    return at === null ? NaN : (clock.now().getTime() - Date.parse(at)) / 1000;
+  });
+  metrics.gauge('edgeprov_render_cache_entries', 'Rendered files held in memory.', () => pipeline.stats().renderEntries);
+  metrics.gauge('edgeprov_scan_blocked_ips', 'Client IPs in their scan cooling period.', () => pipeline.stats().scanBlocked);
+
+  const tftp = createTftpServer(
+    {
+      maxBlksize: config.tftp_max_blksize,
+      maxWindowsize: config.tftp_max_windowsize,
+      timeoutMs: config.tftp_timeout_ms,
+      retries: config.tftp_retries,
+      maxTransfers: config.tftp_max_transfers,
+      socketPool: 128,
+    },
+    {
+      // Its one line per transfer carries no secret (file name, peer, sizes, outcome): the cheap logger.
+      log: deps.requestLog ?? log,
+      provider: (req) => tftpAnswer(pipeline.handle({ protocol: 'tftp', method: 'GET', path: req.filename, ip: req.remote.address })),
+    },
+  );
+  metrics.gauge('edgeprov_tftp_transfers_active', 'TFTP requests in progress.', () => tftp.stats().active);
+
+  const http = createPhoneHttpServer(
+    {
+      host: config.http_host,
+      port: config.http_port,
+      maxUploadBytes: config.max_upload_bytes,
+      https: config.https_cert && config.https_key ? { port: config.https_port, cert: config.https_cert, key: config.https_key } : undefined,
+    },
+    {
+      pipeline,
+      metrics,
+      log,
+      health: () => {
+        const s = cache.state();
+        return { cursor: s.cursor, applied_at: s.applied_at, site: cache.site()?.name ?? null };
+      },
+    },
+  );
+
+  let ports: { httpPort: number; httpsPort: number | undefined };
+  let tftpPort: number;
+  try {
+    ports = await http.listen();
+    tftpPort = (await tftp.listen(config.tftp_port, config.tftp_host)).port;
+    await dhcp.listen({
+      ...(config.dhcp_interface ? { interface: config.dhcp_interface } : {}),
+      ...(config.dhcp_address ? { address: config.dhcp_address } : {}),
+      port: config.dhcp_port,
+    });
+  } catch (err) {
+    await Promise.allSettled([http.close(), tftp.close(), dhcp.close()]);
+    cache.close();
+    throw err;
+  }
+  let sync: SyncClient | undefined;
+  if (config.hub_url && config.site_token) {
+    sync = createSyncClient(
+      { hubUrl: config.hub_url, token: config.site_token, version: DAEMON_VERSION, pingIntervalMs: config.sync_ping_ms, pongTimeoutMs: config.sync_pong_timeout_ms },
+      { cache, log, clock },
+    );
+    // A new site setting (e.g. DHCP mode or pool) applies without a restart.
+    sync.on('applied', () => void dhcp.reconcile().catch((err: unknown) => log.error({ err }, 'dhcp: reconcile failed')));
+    metrics.gauge('edgeprov_sync_connected', '1 while the WebSocket to the hub is up.', () => (sync!.status().connected ? 1 : 0));
+    sync.start();
+  }
+  log.info(
+    {
+      httpPort: ports.httpPort, httpsPort: ports.httpsPort ?? null, tftpPort, db: config.db_path,
+      site: cache.site()?.name ?? null, cursor: cache.state().cursor,
+    },
+    'listening',
+  );
+  let closed = false;
+  return {
+    ...ports,
+    tftpPort,
+    cache,
+    pipeline,
+    metrics,
+    tftp,
+    dhcp,
+    sync,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await sync?.stop();
+      await Promise.allSettled([http.close(), tftp.close(), dhcp.close()]);
+      cache.close();
+    },
+  };
+}

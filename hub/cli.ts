@@ -10,24 +10,31 @@ import { randomBytes } from 'node:crypto';
 import { isProvError, TemplateError } from '../shared/errors.js';
 import { compileFreemarker, compileTemplate, EXAMPLE_MODEL, modelFromJson, type DataModel } from '../shared/templates/index.js';
 import { loadHubConfig, HubConfig } from './config.js';
-import { createLogger, startHub } from './main.js';
+import { createDaemonLoggers } from '../daemon/log.js';
 import { openDb } from './db/open.js';
 import { HubStore, SYSTEM_ACTOR } from './db/store.js';
 import { systemClock } from '../shared/clock.js';
 import { addSiteToken, findSiteByName, createSite } from './domain/sites.js';
 import { hashPassword, createAccount } from './domain/auth.js';
-import { SiteCreate } from './api/schemas.js';
-import { seedDemo } from './demo.js';
+import { loadDaemonConfig, DaemonConfig } from '../daemon/config.js';
+import { startDaemon } from '../daemon/main.js';
+
+// The hub's app (every route, the OpenAPI schemas) takes about half a second to load: the commands
+// that need it import it when they run, so `edgeprov daemon` starts (and restarts) quickly.
+const hubMain = () => import('./main.js');
 
 const USAGE = `usage: edgeprov <command> [options]
 
   hub [--config FILE]                 run the hub (config: JSON file + EDGEPROV_HUB_* env)
-  daemon [--config FILE]              run an edge daemon (arrives with issue [3/7])
+  daemon [--config FILE]              run an edge daemon (config: JSON file + EDGEPROV_DAEMON_* env)
   demo [--data-dir DIR] [--hub-port N] [--http-port N] [--tftp-port N]
-                                      hub + demo site on embedded SQLite, for trying edgeprov out
+                                      hub + one edge daemon for a demo site on embedded SQLite
   render --engine default|freemarker TEMPLATE [--data FILE.json]
                                       print a rendered template; errors as file:line:col: message
   site add NAME [--config FILE]       add a site; prints its sync token once
+  site rotate-token NAME [--config FILE]
+                                      a new sync token for the site (shown once); a site holds two,
+                                      so the oldest beyond them is revoked and its edge disconnected
   admin add NAME [--config FILE]      add an administrator (password from EDGEPROV_ADMIN_PASSWORD,
                                       or generated and printed once)
 `;
@@ -42,9 +49,21 @@ function fail(message: string, code = 1): never {
 async function hub(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
   const config = loadHubConfig(values.config, process.env);
+  const { createLogger, startHub } = await hubMain();
   const log = createLogger(config.log_level, 'edgeprov-hub');
   const running = await startHub(config, { log });
   stopOn(async () => running.close());
+}
+
+async function daemon(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
+  const config = loadDaemonConfig(values.config, process.env);
+  const logs = createDaemonLoggers(config.log_level);
+  const running = await startDaemon(config, { log: logs.log, requestLog: logs.requestLog });
+  stopOn(async () => {
+    await running.close();
+    await logs.flush();
+  });
 }
 
 function stopOn(close: () => Promise<void>): void {
@@ -82,26 +101,68 @@ async function demo(args: string[]): Promise<void> {
     port: hubPort,
     db_path: join(dataDir, 'hub.db'),
   });
+  const { createLogger, startHub } = await hubMain();
+  const { DEMO_SITE, seedDemo } = await import('./demo.js');
+  const { enforceTokenLimit } = await import('./sync/index.js');
   const log = createLogger(config.log_level, 'edgeprov-hub');
   const db = openDb(config.db_path);
   const seeded = await seedDemo(new HubStore(db, systemClock), { httpPort, tftpPort, adminPassword: process.env.EDGEPROV_ADMIN_PASSWORD });
   db.close();
   const running = await startHub(config, { log });
+  // The demo edge dials the hub like any branch: a fresh sync token per start (the older ones
+  // beyond the two a site may hold are revoked).
+  const store = new HubStore(running.db, systemClock);
+  const token = store.write(SYSTEM_ACTOR, (w) => {
+    const id = findSiteByName(w.db, DEMO_SITE)!.id;
+    const t = addSiteToken(w, id);
+    enforceTokenLimit(w, id);
+    return t;
+  });
+  const edgeConfig = DaemonConfig.parse({
+    db_path: join(dataDir, 'edge.db'), http_host: '127.0.0.1', http_port: httpPort, tftp_host: '127.0.0.1', tftp_port: tftpPort,
+    log_level: config.log_level, hub_url: running.url, site_token: token,
+  });
+  const edgeLogs = createDaemonLoggers(edgeConfig.log_level);
+  let edge: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    edge = await startDaemon(edgeConfig, { log: edgeLogs.log, requestLog: edgeLogs.requestLog });
+  } catch (err) {
+    await running.close();
+    throw err;
+  }
+  const site = findSiteByName(running.db, DEMO_SITE)!;
+  // Print the banner once the edge holds the site, so its URLs answer when they are shown.
+  const synced = await new Promise<boolean>((resolve) => {
+    if (edge.cache.state().cursor > 0 && edge.cache.site()) return resolve(true);
+    const timer = setTimeout(() => resolve(false), 15_000);
+    edge.sync!.once('applied', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  const firstMac = (running.db.prepare(`SELECT mac FROM devices WHERE site_id = ? ORDER BY mac LIMIT 1`).get(site.id) as { mac: string } | undefined)?.mac;
   const lines = [
     '',
-    'edgeprov demo: a hub on embedded SQLite with the demo site "Demo Branch".',
+    'edgeprov demo: a hub and one edge daemon on embedded SQLite, with the demo site "Demo Branch".',
     `  Console:  ${running.url}/`,
     `  API:      ${running.url}/api/v1/openapi.json`,
     seeded.adminPassword
       ? `  Admin:    admin / ${seeded.adminPassword}   (${process.env.EDGEPROV_ADMIN_PASSWORD ? 'from EDGEPROV_ADMIN_PASSWORD' : 'shown once'})`
       : '  Admin:    admin (password shown at the first start; set EDGEPROV_ADMIN_PASSWORD to choose one)',
     `  Data:     ${dataDir}`,
-    `  Edge:     not started — the edge daemon arrives with issue [3/7]; running the hub alone` +
-      ` (edge ports reserved in the demo site: http ${httpPort}, tftp ${tftpPort})`,
+    `  Edge:     http://127.0.0.1:${edge.httpPort}/  and  tftp://127.0.0.1:${edge.tftpPort}/  (phones' files, e.g.` +
+      ` ${firstMac ? `http://127.0.0.1:${edge.httpPort}/${firstMac}.cfg` : 'http://127.0.0.1:' + edge.httpPort + '/<mac>.cfg'})`,
+    `            health http://127.0.0.1:${edge.httpPort}/healthz, metrics http://127.0.0.1:${edge.httpPort}/metrics`,
+    `  Sync:     the edge dials the hub over WebSocket (${running.url.replace(/^http/, 'ws')}/sync/v1)` +
+      (synced ? ' and holds the demo site.' : ' — not synced yet; it keeps retrying.'),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  stopOn(async () => running.close());
+  stopOn(async () => {
+    await edge.close();
+    await running.close();
+    await edgeLogs.flush();
+  });
 }
 
 function render(args: string[]): void {
@@ -167,6 +228,7 @@ function dbFrom(args: string[]) {
 }
 
 async function siteAdd(args: string[]): Promise<void> {
+  const { SiteCreate } = await import('./api/schemas.js');
   const { store, positionals } = dbFrom(args);
   const name = positionals[0];
   if (!name || positionals.length > 1) throw new UsageError('site add takes exactly one NAME');
@@ -176,6 +238,25 @@ async function siteAdd(args: string[]): Promise<void> {
   });
   store.db.close();
   process.stdout.write(`site ${token.id} "${name}"\nsync token (shown once): ${token.token}\n`);
+}
+
+async function siteRotateToken(args: string[]): Promise<void> {
+  const { enforceTokenLimit } = await import('./sync/index.js');
+  const { store, positionals } = dbFrom(args);
+  const name = positionals[0];
+  if (!name || positionals.length > 1) throw new UsageError('site rotate-token takes exactly one NAME');
+  const result = store.write(SYSTEM_ACTOR, (w) => {
+    const site = findSiteByName(w.db, name);
+    if (!site) return undefined;
+    const token = addSiteToken(w, site.id);
+    return { id: site.id, token, revoked: enforceTokenLimit(w, site.id) };
+  });
+  store.db.close();
+  if (!result) fail(`no site named "${name}"`);
+  process.stdout.write(
+    `site ${result.id} "${name}"\nnew sync token (shown once): ${result.token}\n` +
+      (result.revoked.length ? `revoked token id(s): ${result.revoked.join(', ')} (a running hub disconnects their edge within a second)\n` : ''),
+  );
 }
 
 async function adminAdd(args: string[]): Promise<void> {
@@ -197,13 +278,14 @@ async function main(argv: string[]): Promise<void> {
     case 'hub':
       return hub(rest);
     case 'daemon':
-      return fail('the edge daemon is not part of this build yet (issue [3/7]); run `edgeprov hub` or `edgeprov demo`', 2);
+      return daemon(rest);
     case 'demo':
       return demo(rest);
     case 'render':
       return render(rest);
     case 'site':
       if (rest[0] === 'add') return siteAdd(rest.slice(1));
+      if (rest[0] === 'rotate-token') return siteRotateToken(rest.slice(1));
       throw new UsageError(`unknown site command "${rest[0] ?? ''}"`);
     case 'admin':
       if (rest[0] === 'add') return adminAdd(rest.slice(1));

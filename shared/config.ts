@@ -5,6 +5,25 @@
 import { z } from 'zod';
 import { ProvError } from './errors.js';
 
+/**
+ * Reads a role's JSON config file through `read` (the caller passes node:fs's readFileSync), with
+ * one clear CONFIG_INVALID error for a missing file or bad JSON; no path: no file.
+ */
+export function readConfigFile(path: string | undefined, read: (path: string, encoding: 'utf8') => string): { path: string; json: unknown } | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = read(path, 'utf8');
+  } catch (err) {
+    throw new ProvError('CONFIG_INVALID', `cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return { path, json: JSON.parse(text) };
+  } catch (err) {
+    throw new ProvError('CONFIG_INVALID', `${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
 /** `port` → `EDGEPROV_HUB_PORT` for prefix `EDGEPROV_HUB_`. */
 export function envName(prefix: string, key: string): string {
   return `${prefix}${key.toUpperCase()}`;

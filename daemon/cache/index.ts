@@ -36,7 +36,13 @@ export interface Cache {
   orgTemplates(vendor: string, engine: string): TemplateRecord[];
   setting<T>(key: string): T | undefined;
   counterReset(mac: string): CounterResetRecord | undefined;
-  /** Bumped by every apply that changed something: callers key their render caches on it. */
+  /**
+   * Bumped by every apply that changed something, and when another connection (another process
+   * applying to the same file) committed since the last look: callers key their render caches on it.
+   * Reads (`device`, `site`, `setting`, …) are memoised per generation and return shared objects
+   * that must not be mutated; reading `generation` is what notices another process's commit, so a
+   * request handler reads it first.
+   */
   readonly generation: number;
   close(): void;
 }
@@ -79,6 +85,10 @@ export function createCache(options: { path: string }, deps: { clock: Clock }): 
   const get = db.prepare(`SELECT data FROM mirror WHERE entity = ? AND key = ? AND deleted = 0`);
   const byEntity = db.prepare(`SELECT data FROM mirror WHERE entity = ? AND deleted = 0`);
   let generation = 0;
+  // PRAGMA data_version changes only when *another* connection commits: what this handle writes
+  // itself (counters, outbox) never invalidates a render cache.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  let seenDataVersion = dataVersion.get() as number;
 
   const write = (c: ChangeRow): number => upsert.run(c.entity, c.key, c.seq, c.deleted ? 1 : 0, c.deleted ? null : JSON.stringify(c.data)).changes;
 
@@ -104,32 +114,63 @@ export function createCache(options: { path: string }, deps: { clock: Clock }): 
 
   const parse = <T>(row: unknown): T | undefined => (row ? (JSON.parse((row as { data: string }).data) as T) : undefined);
 
+  // Parsed rows, kept until the data changes: a boot storm reads the same device and site records
+  // for every file. Absent rows are remembered too (a prober asks for many unknown MACs), within a bound.
+  const memo = new Map<string, unknown>();
+  const ABSENT = Symbol('absent');
+  const MEMO_MAX = 100_000;
+  const bump = (): void => {
+    generation++;
+    memo.clear();
+  };
+  const read = <T>(entity: string, key: string): T | undefined => {
+    const k = `${entity}\u0000${key}`;
+    const hit = memo.get(k);
+    if (hit !== undefined) return hit === ABSENT ? undefined : (hit as T);
+    const value = parse<T>(get.get(entity, key));
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(k, value === undefined ? ABSENT : value);
+    return value;
+  };
+
   return {
     db,
     apply(batch) {
       checkBatch(batch);
       const result = applyTx.immediate(batch);
-      if (result.changed > 0) generation++;
+      if (result.changed > 0) bump();
       return result;
     },
     state: () => getState.get() as SyncState,
     site() {
-      return parse<SiteRecord>(byEntity.get('site'));
+      const hit = memo.get('site');
+      if (hit !== undefined) return hit === ABSENT ? undefined : (hit as SiteRecord);
+      const site = parse<SiteRecord>(byEntity.get('site'));
+      memo.set('site', site ?? ABSENT);
+      return site;
     },
-    device: (mac) => parse<DeviceRecord>(get.get('device', mac)),
-    template: (id) => parse<TemplateRecord>(get.get('template', String(id))),
+    device: (mac) => read<DeviceRecord>('device', mac),
+    template: (id) => read<TemplateRecord>('template', String(id)),
     orgTemplates(vendor, engine) {
-      return (byEntity.all('template') as { data: string }[])
-        .map((r) => JSON.parse(r.data) as TemplateRecord)
+      let all = memo.get('templates') as TemplateRecord[] | undefined;
+      if (!all) {
+        all = (byEntity.all('template') as { data: string }[]).map((r) => JSON.parse(r.data) as TemplateRecord);
+        memo.set('templates', all);
+      }
+      return all
         .filter((t) => t.scope === 'org' && t.vendor === vendor && t.engine === engine)
         .sort((a, b) => Number(a.model === null) - Number(b.model === null) || b.id - a.id);
     },
     setting<T>(key: string) {
-      const s = parse<{ value: T }>(get.get('setting', key));
-      return s?.value;
+      return read<{ value: T }>('setting', key)?.value;
     },
-    counterReset: (mac) => parse<CounterResetRecord>(get.get('counter_reset', mac)),
+    counterReset: (mac) => read<CounterResetRecord>('counter_reset', mac),
     get generation() {
+      const v = dataVersion.get() as number;
+      if (v !== seenDataVersion) {
+        seenDataVersion = v;
+        bump();
+      }
       return generation;
     },
     close: () => db.close(),

@@ -44,4 +44,65 @@ export const CACHE_MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: what the request pipeline observes besides counters (issue [3/7]).
+  `
+  -- Unknown MACs seen on this edge, so the unknown_device event is deduplicated.
+  CREATE TABLE unknown_devices (
+    mac TEXT PRIMARY KEY,
+    ip TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    reported_at TEXT,
+    requests INTEGER NOT NULL DEFAULT 0,
+    evidence TEXT NOT NULL
+  ) STRICT;
+
+  -- Files phones upload (Poly logs and overrides): a ring of the last few per MAC.
+  CREATE TABLE uploads (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    mac TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    body BLOB NOT NULL,
+    ip TEXT,
+    at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX uploads_by_mac ON uploads(mac, id);
+  `,
+  // 3: the edge DHCP server (issue [4/7]): leases surviving restarts, and what clients said about themselves.
+  `
+  -- One row per address ever offered (IPv4 as an integer). A row holds its address for its MAC
+  -- while expires_at (ms since the epoch) is in the future: the offer's short hold, the lease, or
+  -- a declined address's quarantine. Expired rows stay, so a phone gets its old address back.
+  CREATE TABLE dhcp_leases (
+    ip INTEGER PRIMARY KEY,
+    mac TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('offered', 'bound', 'released', 'expired', 'declined')),
+    expires_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    hostname TEXT,
+    vendor_class BLOB,
+    client_id BLOB,
+    params TEXT
+  ) STRICT;
+  -- On mac alone: extending a lease moves no entry here (fewer pages written per commit).
+  CREATE INDEX dhcp_leases_by_mac ON dhcp_leases(mac);
+  CREATE INDEX dhcp_leases_by_expiry ON dhcp_leases(expires_at, ip);
+
+  -- DHCP evidence (option 60, 55, 12) of phones the site does not know, and when each was last
+  -- reported (unknown_device is deduplicated on it). Known devices' evidence is on their lease.
+  CREATE TABLE dhcp_clients (
+    mac TEXT PRIMARY KEY,
+    vendor TEXT,
+    model TEXT,
+    vendor_class BLOB,
+    params TEXT,
+    hostname TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    reported_at TEXT,
+    reported_evidence TEXT
+  ) STRICT;
+  `,
 ];

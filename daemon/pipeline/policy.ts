@@ -47,11 +47,14 @@ export interface Policy {
 export function createPolicy(cache: Cache): Policy {
   const db = cache.db;
   const getCounter = db.prepare(`SELECT count, session_ip, session_started_at FROM counters WHERE mac = ?`);
-  const ensure = db.prepare(`INSERT OR IGNORE INTO counters(mac) VALUES (?)`);
-  const startSession = db.prepare(`UPDATE counters SET count = count + 1, session_ip = ?, session_started_at = ? WHERE mac = ?`);
-  const seen = db.prepare(
-    `UPDATE counters SET first_seen = coalesce(first_seen, @now), last_seen = @now, last_ip = @ip,
-       last_user_agent = coalesce(@ua, last_user_agent), last_config_hash = @hash WHERE mac = @mac`,
+  // One statement records the decision: the session (when one starts) and what was seen.
+  const record = db.prepare(
+    `INSERT INTO counters(mac, count, session_ip, session_started_at, first_seen, last_seen, last_ip, last_user_agent, last_config_hash)
+       VALUES (@mac, @count, @session_ip, @session_started_at, @now, @now, @ip, @ua, @hash)
+     ON CONFLICT(mac) DO UPDATE SET count = excluded.count, session_ip = excluded.session_ip,
+       session_started_at = excluded.session_started_at, first_seen = coalesce(counters.first_seen, excluded.first_seen),
+       last_seen = excluded.last_seen, last_ip = excluded.last_ip,
+       last_user_agent = coalesce(excluded.last_user_agent, counters.last_user_agent), last_config_hash = excluded.last_config_hash`,
   );
   const outbox = db.prepare(`INSERT INTO outbox(kind, data, created_at) VALUES (?, ?, ?)`);
 
@@ -62,36 +65,37 @@ export function createPolicy(cache: Cache): Policy {
     const windowMs = (cache.setting<number>('session_window_s') ?? DEFAULT_SESSION_WINDOW_S) * 1000;
     const baseline = cache.counterReset(req.mac)?.baseline ?? 0;
     const at = now.toISOString();
-    ensure.run(req.mac);
-    let row = getCounter.get(req.mac) as CounterRow;
+    // Read and write inside one BEGIN IMMEDIATE: no other writer can slip in between.
+    const row = (getCounter.get(req.mac) as CounterRow | undefined) ?? { count: 0, session_ip: null, session_started_at: null };
+    let { count, session_ip: sessionIp, session_started_at: sessionAt } = row;
     let session: Decision['session'] = null;
     if (req.access === 'bootstrap') {
-      const open =
-        row.session_ip === req.ip && row.session_started_at !== null && now.getTime() - Date.parse(row.session_started_at) < windowMs;
+      const open = sessionIp === req.ip && sessionAt !== null && now.getTime() - Date.parse(sessionAt) < windowMs;
       if (open) {
         session = 'continued';
       } else {
-        const used = Math.max(0, row.count - baseline);
+        const used = Math.max(0, count - baseline);
         if (limit !== 0 && used >= limit) {
           outbox.run('bootstrap_refused', JSON.stringify({ mac: req.mac, ip: req.ip, at, count: used, limit, path: req.path, protocol: req.protocol }), at);
           return { allowed: false, access: req.access, session: null, count: used, limit };
         }
-        startSession.run(req.ip, at, req.mac);
-        row = getCounter.get(req.mac) as CounterRow;
+        count++;
+        sessionIp = req.ip;
+        sessionAt = at;
         session = 'new';
       }
     }
-    seen.run({ mac: req.mac, now: at, ip: req.ip, ua: req.userAgent, hash: req.configHash });
+    record.run({ mac: req.mac, count, session_ip: sessionIp, session_started_at: sessionAt, now: at, ip: req.ip, ua: req.userAgent, hash: req.configHash });
     // Counts travel as state (this edge's slot), not as "+1", so replays and reordering are harmless.
     outbox.run(
       'provisioned',
       JSON.stringify({
         mac: req.mac, at, ip: req.ip, user_agent: req.userAgent, firmware: req.firmware, config_hash: req.configHash,
-        count: row.count, access: req.access, session, path: req.path, protocol: req.protocol,
+        count, access: req.access, session, path: req.path, protocol: req.protocol,
       }),
       at,
     );
-    return { allowed: true, access: req.access, session, count: Math.max(0, row.count - baseline), limit };
+    return { allowed: true, access: req.access, session, count: Math.max(0, count - baseline), limit };
   });
 
   return {

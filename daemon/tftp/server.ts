@@ -33,7 +33,8 @@ export interface TftpFileRequest {
  */
 export type TftpFileAnswer = { data: Buffer } | { error: { code: number; message: string } } | null;
 
-export type TftpProvider = (req: TftpFileRequest) => Promise<TftpFileAnswer>;
+/** May answer at once (the daemon's pipeline does: SQLite is synchronous) or later. */
+export type TftpProvider = (req: TftpFileRequest) => TftpFileAnswer | Promise<TftpFileAnswer>;
 
 export interface TftpServerOptions {
   /** Largest block size agreed to (RFC 2348); a client offering more gets this. Default 1428. */
@@ -58,6 +59,12 @@ export interface TftpServerOptions {
   recvBufferSize?: number;
   /** A provider that has not answered by then gets the request ERROR 0 and its slot back. Default 5000 ms. */
   providerTimeoutMs?: number;
+  /**
+   * Transfer sockets kept open after a transfer ends, for the next one (each transfer still gets a
+   * socket of its own while it runs; a stray datagram from the previous peer gets ERROR 5 like any
+   * stranger's). Saves a socket's open, bind and close per transfer in a boot storm. Default 0.
+   */
+  socketPool?: number;
 }
 
 export interface TftpServerDeps {
@@ -123,6 +130,7 @@ const DEFAULTS: Required<TftpServerOptions> = {
   whenBusy: 'drop',
   recvBufferSize: 4 * 1024 * 1024,
   providerTimeoutMs: 5000,
+  socketPool: 0,
 };
 
 /** Malformed datagrams are logged at warn at most once per this period; the rest are counted. */
@@ -145,6 +153,7 @@ function resolveOptions(options: TftpServerOptions): Required<TftpServerOptions>
   checkInt('maxTransfers', o.maxTransfers, 1, 1_000_000);
   checkInt('recvBufferSize', o.recvBufferSize, 0, 1 << 30);
   checkInt('providerTimeoutMs', o.providerTimeoutMs, 1, 600_000);
+  checkInt('socketPool', o.socketPool, 0, 10_000);
   if (o.whenBusy !== 'drop' && o.whenBusy !== 'error') {
     throw new ProvError('CONFIG_INVALID', `tftp option whenBusy must be "drop" or "error", got ${String(o.whenBusy)}`, { option: 'whenBusy' });
   }
@@ -228,19 +237,41 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
   }
 
   async function askProvider(req: TftpFileRequest): Promise<TftpFileAnswer | typeof PROVIDER_TIMEOUT> {
+    // A synchronous answer needs no timeout race (no timer, no extra promises per request).
+    const direct = deps.provider(req);
+    if (!(direct instanceof Promise)) return direct;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<typeof PROVIDER_TIMEOUT>((resolve) => {
       timer = setTimeout(() => resolve(PROVIDER_TIMEOUT), opts.providerTimeoutMs);
       timer.unref();
     });
     try {
-      return await Promise.race([Promise.resolve().then(() => deps.provider(req)), timeout]);
+      return await Promise.race([direct, timeout]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  function openTransferSocket(remote: Remote): Promise<Socket> {
+  /** Idle transfer sockets (see `socketPool`). */
+  const pool: Socket[] = [];
+  const ignore = (): void => undefined;
+
+  /** Takes back a socket whose transfer ended; false when it must be closed instead. */
+  function releaseSocket(socket: Socket): boolean {
+    if (closing || pool.length >= opts.socketPool) return false;
+    socket.removeAllListeners('message');
+    socket.removeAllListeners('error');
+    socket.on('error', ignore);
+    pool.push(socket);
+    return true;
+  }
+
+  function openTransferSocket(remote: Remote): Promise<Socket> | Socket {
+    const pooled = pool.pop();
+    if (pooled) {
+      pooled.removeListener('error', ignore);
+      return pooled;
+    }
     return new Promise((resolve, reject) => {
       const s = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
       counters.socketsOpened++;
@@ -336,6 +367,7 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
       log,
       counters,
       onMalformed,
+      ...(opts.socketPool > 0 ? { release: releaseSocket } : {}),
       onEnd: (summary) => {
         if (transferEntry !== undefined && inFlight.get(key) === transferEntry) inFlight.delete(key);
         onTransferEnd(summary);
@@ -444,6 +476,7 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
       inFlight.clear();
       const socket = main;
       if (socket) waits.push(new Promise<void>((resolve) => socket.close(() => resolve())));
+      for (const idle of pool.splice(0)) waits.push(new Promise<void>((resolve) => idle.close(() => resolve())));
       await Promise.all(waits);
     },
 

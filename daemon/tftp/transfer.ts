@@ -72,6 +72,8 @@ export interface TransferParams {
   counters: TransferCounters;
   onMalformed(reason: MalformedReason, rinfo: RemoteInfo, where: 'transfer'): void;
   onEnd(summary: TransferSummary): void;
+  /** Offered the socket when the transfer ends well; true: the server keeps it for another transfer. */
+  release?(socket: Socket): boolean;
 }
 
 export interface Transfer {
@@ -126,11 +128,15 @@ export function startTransfer(p: TransferParams): Transfer {
     phase = 'ended';
     clearTimeout(timer);
     socket.removeAllListeners('message');
-    try {
-      socket.close(() => resolveClosed());
-    } catch {
-      // Already closed by a socket error: nothing left to free.
+    if (outcome !== 'socket-error' && outcome !== 'aborted' && p.release?.(socket)) {
       resolveClosed();
+    } else {
+      try {
+        socket.close(() => resolveClosed());
+      } catch {
+        // Already closed by a socket error: nothing left to free.
+        resolveClosed();
+      }
     }
     const acked = base - 1;
     const summary: TransferSummary = {

@@ -1,20 +1,19 @@
 /**
  * What config a device gets: template chosen device override → org template for vendor+model →
- * org template for vendor → shipped sample; compiled once per (template, version).
+ * org template for vendor → shipped sample (the choice is shared/templates/select.ts, which the
+ * edge uses too); compiled once per (template, version).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ProvError } from '../../shared/errors.js';
 import type { Engine, Site } from '../../shared/domain.js';
-import { buildDataModel, compileTemplate, type CompiledTemplate, type DataModel } from '../../shared/templates/index.js';
+import { buildDataModel, chooseTemplate, compileTemplate, SAMPLE_EXTENSION, type CompiledTemplate, type DataModel } from '../../shared/templates/index.js';
 import type { Db } from '../db/open.js';
 import { assignedExtensions, type DeviceRow } from './devices-sync.js';
 
 /** The repo's templates/ folder (dist/hub/domain → ../../../templates). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
-
-const SAMPLE_FILE: Record<Engine, string> = { default: 'device.tpl', freemarker: 'device.ftl' };
 
 export interface ResolvedTemplate {
   /** `t:<id>` for stored templates, `sample:<vendor>/<file>` for shipped ones. */
@@ -27,7 +26,7 @@ export interface ResolvedTemplate {
 
 export function samplePath(vendor: string, engine: Engine): string | undefined {
   if (!/^[a-z0-9-]+$/.test(vendor)) return undefined;
-  const path = `${TEMPLATES_DIR}${vendor}/${SAMPLE_FILE[engine]}`;
+  const path = `${TEMPLATES_DIR}${vendor}/device.${SAMPLE_EXTENSION[engine]}`;
   return existsSync(path) ? path : undefined;
 }
 
@@ -57,18 +56,15 @@ interface TemplateRow {
 }
 
 export function resolveTemplate(db: Db, device: Pick<DeviceRow, 'template_id' | 'vendor' | 'model' | 'engine'>): ResolvedTemplate {
-  if (device.template_id !== null) {
-    const t = db.prepare(`SELECT * FROM templates WHERE id = ?`).get(device.template_id) as TemplateRow | undefined;
-    if (t) return { key: `t:${t.id}`, version: t.version, engine: t.engine, body: t.body, source: 'device' };
-  }
-  if (device.vendor) {
-    const t = db
-      .prepare(
-        `SELECT * FROM templates WHERE scope = 'org' AND vendor = ? AND engine = ? AND (model = ? OR model IS NULL)
-         ORDER BY model IS NULL, id DESC LIMIT 1`,
-      )
-      .get(device.vendor, device.engine, device.model) as TemplateRow | undefined;
-    if (t) return { key: `t:${t.id}`, version: t.version, engine: t.engine, body: t.body, source: 'org' };
+  // The choice itself is shared with the edge (shared/templates/select.ts), so both render alike.
+  const choice = chooseTemplate<TemplateRow>(device, {
+    byId: (id) => db.prepare(`SELECT * FROM templates WHERE id = ?`).get(id) as TemplateRow | undefined,
+    orgTemplates: (vendor, engine) =>
+      db.prepare(`SELECT * FROM templates WHERE scope = 'org' AND vendor = ? AND engine = ?`).all(vendor, engine) as TemplateRow[],
+  });
+  if (choice.source !== 'sample') {
+    const t = choice.template;
+    return { key: `t:${t.id}`, version: t.version, engine: t.engine, body: t.body, source: choice.source };
   }
   const sample = readSample(device.vendor, device.engine);
   return { key: `sample:${sample.file}`, version: 0, engine: device.engine, body: sample.body, source: 'sample' };

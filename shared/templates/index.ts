@@ -7,6 +7,7 @@ import { compileFreemarker } from './freemarker/index.js';
 export { compileDefault, type CompiledTemplate } from './default-engine.js';
 export { compileFreemarker, modelFromJson, type FreemarkerOptions } from './freemarker/index.js';
 export * from './data-model.js';
+export { chooseTemplate, SAMPLE_EXTENSION, type StoredTemplate, type TemplateChoice, type TemplateLookup, type TemplateSubject } from './select.js';
 
 /**
  * Compiles `source` for `engine`. FreeMarker uses our own engine (shared/templates/freemarker/),

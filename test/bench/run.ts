@@ -1,22 +1,38 @@
 /**
- * `npm run bench -- <suite> [--seconds S] [--reps N]`: benchmarks live apart from the tests and
- * print their figures beside anchors measured in the same run. Suites: render (more arrive with
- * the daemon, DHCP and sync).
+ * `npm run bench -- <suite> [--seconds S] [--reps N] [--phones N] [--vendor V] [--concurrency C]`:
+ * benchmarks live apart from the tests and print their figures beside anchors measured in the
+ * same run. Suites: render, storm (more arrive with DHCP and sync).
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { benchRender } from './render.js';
+import { benchStorm } from './storm.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-const SUITES: Record<string, (opts: { seconds: number; reps: number }) => Promise<void>> = {
+interface SuiteOptions {
+  seconds: number;
+  reps: number;
+  phones: number;
+  vendor: string | undefined;
+  concurrency: number;
+}
+
+const SUITES: Record<string, (opts: SuiteOptions) => Promise<void>> = {
   render: (o) => benchRender(ROOT, o),
+  storm: (o) => benchStorm(ROOT, o),
 };
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { seconds: { type: 'string', default: '3' }, reps: { type: 'string', default: '3' } },
+    options: {
+      seconds: { type: 'string', default: '3' },
+      reps: { type: 'string', default: '3' },
+      phones: { type: 'string', default: '1000' },
+      vendor: { type: 'string' },
+      concurrency: { type: 'string', default: '64' },
+    },
   });
   const seconds = Number(values.seconds);
   const reps = Number(values.reps);
@@ -27,7 +43,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const suite = SUITES[name];
     if (!suite) throw new Error(`unknown suite "${name}"; suites: ${Object.keys(SUITES).join(', ')}`);
-    await suite({ seconds, reps });
+    await suite({ seconds, reps, phones: Number(values.phones), vendor: values.vendor, concurrency: Number(values.concurrency) });
   }
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { CliProcess, cliEnv, logLine, runCli } from '../helpers/cli-process.js';
+import { freeTcpPort, freeUdpPort } from '../helpers/ports.js';
 
 const ADMIN_PW = 'Adm1n-Pr0cess-Secret-93';
 const SIP_PW = 'Sip-Secret-Px-7781';
@@ -91,6 +92,29 @@ describe('edgeprov admin add / site add (one-shot commands on a temp DB)', () =>
     const r = await runCli(['admin', 'add', 'ops'], { env: cliEnv({ EDGEPROV_HUB_DB_PATH: join(dir, 'hub.db'), EDGEPROV_ADMIN_PASSWORD: 'short' }) });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /at least 8 characters/);
+  });
+
+  test('site rotate-token: a new token each time; a site keeps two, the oldest is revoked', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'hub.db');
+    const env = { env: cliEnv({ EDGEPROV_HUB_DB_PATH: db }) };
+    assert.equal((await runCli(['site', 'add', 'Branch West'], env)).code, 0);
+    const first = await runCli(['site', 'rotate-token', 'Branch West'], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.doesNotMatch(first.stdout, /revoked/);
+    const second = await runCli(['site', 'rotate-token', 'Branch West'], env);
+    assert.match(second.stdout, /^new sync token \(shown once\): \S+$/m);
+    assert.match(second.stdout, /^revoked token id\(s\): 1 /m);
+    const conn = new Database(db, { readonly: true });
+    try {
+      const rows = conn.prepare(`SELECT id, revoked_at FROM site_tokens ORDER BY id`).all() as Array<{ id: number; revoked_at: string | null }>;
+      assert.deepEqual(rows.map((r) => [r.id, r.revoked_at !== null]), [[1, true], [2, false], [3, false]]);
+    } finally {
+      conn.close();
+    }
+    const none = await runCli(['site', 'rotate-token', 'Nowhere'], env);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no site named "Nowhere"/);
   });
 
   test('site add prints the sync token once; the DB stores only its SHA-256', async () => {
@@ -379,14 +403,22 @@ describe('edgeprov demo', () => {
   let dir = '';
 
   /** Starts the demo and returns its printed block once the last line of it is out. */
-  async function demo(env: Record<string, string>): Promise<{ p: CliProcess; url: string; text: string }> {
-    const p = start(['demo', '--data-dir', dir, '--hub-port', '0'], cliEnv({ EDGEPROV_HUB_HOST: '127.0.0.1', ...env }), dir);
-    await p.waitForLine((l) => /^\s+Edge:/.test(l), 'the demo banner');
+  async function demo(env: Record<string, string>): Promise<{ p: CliProcess; url: string; text: string; edge: string }> {
+    const httpPort = await freeTcpPort();
+    const tftpPort = await freeUdpPort();
+    const p = start(
+      ['demo', '--data-dir', dir, '--hub-port', '0', '--http-port', String(httpPort), '--tftp-port', String(tftpPort)],
+      cliEnv({ EDGEPROV_HUB_HOST: '127.0.0.1', ...env }),
+      dir,
+    );
+    await p.waitForLine((l) => /^\s+Sync:/.test(l), 'the demo banner');
     const text = p.lines.join('\n');
+    const edge = /^\s+Edge:\s+(http:\/\/127\.0\.0\.1:(\d+))\/ .*tftp:\/\/127\.0\.0\.1:(\d+)\//m.exec(text);
+    assert.ok(edge, `edge URLs in:\n${text}`);
     const m = /^\s+Console:\s+(http:\/\/127\.0\.0\.1:(\d+))\/$/m.exec(text);
     assert.ok(m, `a console URL in:\n${text}`);
     assert.notEqual(Number(m[2]), 0, 'the real port, not 0');
-    return { p, url: m[1]!, text };
+    return { p, url: m[1]!, text, edge: edge[1]! };
   }
 
   async function signIn(url: string, password: string): Promise<string> {
@@ -409,9 +441,10 @@ describe('edgeprov demo', () => {
   });
 
   test('first start with EDGEPROV_ADMIN_PASSWORD: prints URL and credentials; the admin sees Demo Branch and its devices', async () => {
-    const { p, url, text } = await demo({ EDGEPROV_ADMIN_PASSWORD: DEMO_PW });
+    const { p, url, text, edge } = await demo({ EDGEPROV_ADMIN_PASSWORD: DEMO_PW });
     try {
       assert.match(text, new RegExp(`Admin:\\s+admin / ${DEMO_PW}\\b`));
+      assert.match(text, /Sync:\s+the edge dials the hub over WebSocket \(ws:\/\/127\.0\.0\.1:\d+\/sync\/v1\) and holds the demo site\./, 'the edge synced before the banner');
       assert.match(text, /Demo Branch/);
       const page = await fetch(`${url}/`);
       assert.equal(page.status, 200);
@@ -423,7 +456,12 @@ describe('edgeprov demo', () => {
       assert.equal(inv.assigned, 3);
       const res = await fetch(`${url}/api/v1/devices/00:15:65:de:00:01/config`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(res.status, 200);
-      assert.ok((await res.text()).split('\n').includes('account.1.user_name = 101'));
+      const preview = await res.text();
+      assert.ok(preview.split('\n').includes('account.1.user_name = 101'));
+      // The demo's edge daemon answers a phone with the same account (the preview masks secrets, the phone gets them).
+      const phone = await fetch(`${edge}/001565de0001.cfg`, { headers: { 'user-agent': 'Yealink SIP-T46S 66.86.0.15 00:15:65:de:00:01' } });
+      assert.equal(phone.status, 200);
+      assert.ok((await phone.text()).split('\n').includes('account.1.user_name = 101'));
     } finally {
       const { code } = await p.stop();
       assert.equal(code, 0, p.stderr);
@@ -535,11 +573,15 @@ describe('config and usage errors', () => {
     assert.equal((await p.stop()).code, 0, p.stderr);
   });
 
-  test('edgeprov daemon: exit 2 with a clear message', async () => {
-    const r = await runCli(['daemon'], { env: hubEnv(), cwd: dir });
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /edge daemon is not part of this build yet/);
-    assert.match(r.stderr, /edgeprov hub|edgeprov demo/);
+  test('edgeprov daemon with an invalid config: exit 1 naming the key and where it came from', async () => {
+    const r = await runCli(['daemon'], { env: cliEnv({ EDGEPROV_DAEMON_HTTP_PORT: 'eighty', EDGEPROV_DAEMON_DB_PATH: join(dir, 'edge.db') }), cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /http_port: .*\(from environment EDGEPROV_DAEMON_HTTP_PORT\)/);
+    const cfg = join(dir, 'edge-half-tls.json');
+    writeFileSync(cfg, JSON.stringify({ db_path: join(dir, 'edge.db'), https_cert: join(dir, 'cert.pem') }));
+    const tls = await runCli(['daemon', '--config', cfg], { env: cliEnv(), cwd: dir });
+    assert.equal(tls.code, 1);
+    assert.match(tls.stderr, /https_cert and https_key go together/);
   });
 
   test('unknown command: exit 2 with usage', async () => {

@@ -1,0 +1,43 @@
+/**
+ * The daemon's loggers: pino NDJSON on stdout through one non-blocking destination. Lines collect
+ * up to 4 KiB (about a dozen request lines) and go out in one write, and at the latest after
+ * 100 ms, so a boot storm's one line per request costs a few µs each and a quiet daemon's lines
+ * still show up promptly. Two loggers share it:
+ * - `log`, for everything, with the full redaction list (shared/log.ts);
+ * - `requestLog`, for the one line per phone request only. Its fields are fixed and carry no
+ *   secret by construction (protocol, ip, path, mac, vendor, kind, access, outcome, status), so it
+ *   redacts top-level keys only: the wildcard paths of the full list cost ~30 µs per line.
+ * `flush()` before exiting; a SIGKILL loses at most the unflushed tail of the lines.
+ */
+import { pino, type Logger } from 'pino';
+import { REDACT_PATHS } from '../shared/log.js';
+
+export interface DaemonLoggers {
+  log: Logger;
+  requestLog: Logger;
+  /** Resolves once everything logged so far is written (bounded: 2 s). */
+  flush(): Promise<void>;
+}
+
+/** Top-level keys the request line could never carry, redacted anyway. */
+const REQUEST_LINE_REDACT = ['password', 'login_password', 'prov_password', 'authorization', 'token', 'cookie'];
+
+export function createDaemonLoggers(level: string, name = 'edgeprov-daemon'): DaemonLoggers {
+  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const timer = setInterval(() => dest.flush(), 100);
+  timer.unref();
+  const log = pino({ name, level, redact: { paths: REDACT_PATHS, censor: '***' } }, dest);
+  const requestLog = pino({ name, level, redact: { paths: REQUEST_LINE_REDACT, censor: '***' } }, dest);
+  return {
+    log,
+    requestLog,
+    flush: () =>
+      new Promise<void>((resolve) => {
+        const bound = setTimeout(resolve, 2000);
+        dest.flush(() => {
+          clearTimeout(bound);
+          resolve();
+        });
+      }),
+  };
+}
