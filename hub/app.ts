@@ -1,6 +1,6 @@
 /**
  * The hub's HTTP application: admin REST API under /api/v1 with its OpenAPI document, and
- * (later) the web console. Built from injected deps so tests run it in-process with app.request().
+ * the web console under /console. Built from injected deps so tests run it in-process with app.request().
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
@@ -20,6 +20,8 @@ import { deviceRoutes } from './api/routes/devices.js';
 import { provisionRoutes } from './api/routes/provision.js';
 import { miscRoutes } from './api/routes/misc.js';
 import { meRoutes } from './api/routes/me.js';
+import { mountConsole } from './console/index.js';
+import { syncRoutes } from './api/routes/sync.js';
 
 export interface HubAppOptions {
   /** The URL edges and browsers reach the hub at (firewall facts, links). */
@@ -73,13 +75,6 @@ export function createHubApp(options: HubAppOptions, deps: HubAppDeps): { app: O
   app.use('/api/v1/*', authenticate, authorize);
 
   app.get('/healthz', (c) => c.json({ ok: true, version: API_VERSION }));
-  app.get('/', (c) =>
-    c.html(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>edgeprov hub</title></head><body>` +
-        `<h1>edgeprov hub</h1><p>The admin REST API is at <a href="/api/v1/openapi.json">/api/v1</a>. ` +
-        `The web console arrives with issue [6/7].</p></body></html>`,
-    ),
-  );
 
   const api = new OpenAPIHono<HubEnv>();
   api.route('/', authRoutes);
@@ -89,6 +84,7 @@ export function createHubApp(options: HubAppOptions, deps: HubAppDeps): { app: O
   api.route('/', provisionRoutes);
   api.route('/', miscRoutes);
   api.route('/', meRoutes);
+  api.route('/', syncRoutes);
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'edgeprov_session' });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {
@@ -97,6 +93,8 @@ export function createHubApp(options: HubAppOptions, deps: HubAppDeps): { app: O
     servers: [{ url: '/api/v1' }],
   });
   app.route('/api/v1', api);
+  // The web console at /console (and / redirects there): pages read through `app`, the browser writes to /api/v1.
+  mountConsole(app, hub, { cookieSecure: hub.cookieSecure, maxBodyBytes: options.maxBodyBytes ?? 20 * 1024 * 1024 });
 
   app.notFound((c) => c.json(errorBody(new ProvError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)), 404));
   app.onError((err, c) => {
