@@ -37,17 +37,7 @@ export interface Discovered {
   last_seen: string;
 }
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  actor_role: string;
-  action: string;
-  target_type: string;
-  target_id: string;
-  before: unknown;
-  after: unknown;
-}
+export type { AuditEntry } from '../domain/audit.js';
 
 /** The signed-in caller of a console page. */
 export interface ConsoleSession {

@@ -8,6 +8,7 @@ import { ProvError, TemplateError } from '../../shared/errors.js';
 import type { Engine, SipAccount, Site } from '../../shared/domain.js';
 import { buildDataModel, compileTemplate } from '../../shared/templates/index.js';
 import type { Db } from '../db/open.js';
+import type { TemplateRecord } from '../../shared/sync/types.js';
 import type { Writer } from '../db/store.js';
 import { emitDevice, findDeviceRow, type DeviceRow } from './devices-sync.js';
 import { deviceDataModel } from './render.js';
@@ -25,16 +26,8 @@ export interface TemplateView {
   devices: string[];
 }
 
-interface TemplateRow {
-  id: number;
-  name: string;
-  scope: 'org' | 'device';
-  engine: Engine;
-  vendor: string | null;
-  model: string | null;
-  body: string;
-  version: number;
-}
+/** A stored template row is exactly the record the edges receive. */
+type TemplateRow = TemplateRecord;
 
 function view(db: Db, t: TemplateRow): TemplateView {
   const devices = (db.prepare(`SELECT mac FROM devices WHERE template_id = ? ORDER BY mac`).all(t.id) as { mac: string }[]).map((r) => r.mac);
