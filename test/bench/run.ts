@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- <suite> [--seconds S] [--reps N] [--phones N] [--vendor V] [--concurrency C]`:
+ * `npm run bench -- <suite> [--seconds S] [--reps N] [--phones N] [--vendor V] [--concurrency C] [--edges N]`:
  * benchmarks live apart from the tests and print their figures beside anchors measured in the
- * same run. Suites: render, storm (more arrive with DHCP and sync).
+ * same run. Suites: render, storm, dhcp, sync.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { benchRender } from './render.js';
 import { benchStorm } from './storm.js';
+import { benchDhcp } from './dhcp.js';
+import { benchSync } from './sync.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -16,11 +18,14 @@ interface SuiteOptions {
   phones: number;
   vendor: string | undefined;
   concurrency: number;
+  edges: number;
 }
 
 const SUITES: Record<string, (opts: SuiteOptions) => Promise<void>> = {
   render: (o) => benchRender(ROOT, o),
   storm: (o) => benchStorm(ROOT, o),
+  dhcp: (o) => benchDhcp(ROOT, o),
+  sync: (o) => benchSync(ROOT, o),
 };
 
 async function main(): Promise<void> {
@@ -32,6 +37,7 @@ async function main(): Promise<void> {
       phones: { type: 'string', default: '1000' },
       vendor: { type: 'string' },
       concurrency: { type: 'string', default: '64' },
+      edges: { type: 'string', default: '200' },
     },
   });
   const seconds = Number(values.seconds);
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const suite = SUITES[name];
     if (!suite) throw new Error(`unknown suite "${name}"; suites: ${Object.keys(SUITES).join(', ')}`);
-    await suite({ seconds, reps, phones: Number(values.phones), vendor: values.vendor, concurrency: Number(values.concurrency) });
+    await suite({ seconds, reps, phones: Number(values.phones), vendor: values.vendor, concurrency: Number(values.concurrency), edges: Number(values.edges) });
   }
 }
 
