@@ -193,6 +193,23 @@ export function Pager(props: { page: number; perPage: number; total: number; hre
 }
 
 /** A labelled input with a place for its error (app.js fills `#<id>-error`). */
+/** A dialog form's error line (filled by app.js) and its Cancel / Save buttons. */
+export function DialogActions() {
+  return (
+    <>
+      <p class="form-error" data-form-error role="alert"></p>
+      <div class="dialog-actions">
+        <button type="button" class="secondary" data-close>
+          Cancel
+        </button>
+        <button type="submit" class="primary">
+          Save
+        </button>
+      </div>
+    </>
+  );
+}
+
 export function Field(props: {
   id: string;
   label: string;

@@ -6,7 +6,7 @@
  */
 import { MAX_USERS_PER_DEVICE } from '../../../shared/domain.js';
 import { query } from '../api.js';
-import { Field, Menu, Pager, Pending, When, YesNo, macColon, modelName } from '../layout.js';
+import { Field, Menu, Pager, Pending, When, YesNo, macColon, modelName, DialogActions } from '../layout.js';
 import type { Device, DevicePage, Site } from '../types.js';
 import { intParam, withParams, type PageContext } from './context.js';
 
@@ -463,15 +463,7 @@ function DeviceSettingsDialog() {
             </button>
           </div>
         </div>
-        <p class="form-error" data-form-error role="alert"></p>
-        <div class="dialog-actions">
-          <button type="button" class="secondary" data-close>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Save
-          </button>
-        </div>
+        <DialogActions />
       </form>
     </dialog>
   );

@@ -10,7 +10,7 @@ import { getDeviceRow } from '../../domain/devices.js';
 import { getSite } from '../../domain/sites.js';
 import { deviceDataModel, maskConfig } from '../../domain/render.js';
 import { ApiCallError } from '../api.js';
-import { Field, Select, macColon } from '../layout.js';
+import { Field, Select, macColon, DialogActions } from '../layout.js';
 import type { Template } from '../types.js';
 import type { PageContext } from './context.js';
 
@@ -196,15 +196,7 @@ export async function templatesPage(ctx: PageContext) {
             <textarea id="edit-tpl-body" name="body" rows={16} class="code" spellcheck={false}></textarea>
           </div>
           <div class="check-result" data-check-result role="alert"></div>
-          <p class="form-error" data-form-error role="alert"></p>
-          <div class="dialog-actions">
-            <button type="button" class="secondary" data-close>
-              Cancel
-            </button>
-            <button type="submit" class="primary">
-              Save
-            </button>
-          </div>
+          <DialogActions />
         </form>
       </dialog>
     </div>

@@ -1,6 +1,6 @@
 /** Users & extensions: each extension with its SIP accounts, the IP Phone licence and self-service sign-in. */
 import { query } from '../api.js';
-import { Field, Select, macColon } from '../layout.js';
+import { Field, Select, macColon, DialogActions } from '../layout.js';
 import type { User } from '../types.js';
 import type { PageContext } from './context.js';
 
@@ -220,15 +220,7 @@ function UserDialog() {
         </div>
         <Field id="user-username" label="Sign-in username" name="username" empty="omit" hint="Leave empty to keep as is." />
         <Field id="user-password" label="New sign-in password" name="password" type="password" empty="omit" autocomplete="new-password" hint="Leave empty to keep the current one." />
-        <p class="form-error" data-form-error role="alert"></p>
-        <div class="dialog-actions">
-          <button type="button" class="secondary" data-close>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Save
-          </button>
-        </div>
+        <DialogActions />
       </form>
     </dialog>
   );
@@ -256,15 +248,7 @@ function SipDialog() {
           <Select id="sip-transport" label="Transport" name="transport" options={TRANSPORTS} />
           <Field id="sip-proxy" label="Outbound proxy" name="outbound_proxy" empty="null" />
         </div>
-        <p class="form-error" data-form-error role="alert"></p>
-        <div class="dialog-actions">
-          <button type="button" class="secondary" data-close>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Save
-          </button>
-        </div>
+        <DialogActions />
       </form>
     </dialog>
   );
