@@ -8,31 +8,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { testHub, makeSite, makeUser, lastSeq, lastAuditId, changesSince, auditSince, type TestHub } from '../helpers/hub.js';
-import { recordProvisioned } from '../../hub/domain/devices.js';
+import { recordProvisioned, type DeviceView } from '../../hub/domain/devices.js';
 
-interface DeviceBody {
-  mac: string;
-  site_id: number;
-  vendor: string | null;
-  model: string | null;
-  name: string;
-  login_password: string;
-  engine: 'default' | 'freemarker';
-  template_id: number | null;
-  provision_limit: number | null;
-  users: Array<{ id: number; extension: string; display_name: string }>;
-  status: {
-    provisioned: boolean;
-    last_provisioned_at: string | null;
-    last_provisioned_ip: string | null;
-    last_user_agent: string | null;
-    first_seen: string | null;
-    last_seen: string | null;
-    firmware: string | null;
-    counter: { count: number; limit: number; limit_source: 'device' | 'site' };
-    pending: boolean;
-  };
-}
+/** What GET /devices/{mac} answers: the domain's own view type. */
+type DeviceBody = DeviceView;
 
 interface PageBody {
   items: DeviceBody[];
