@@ -6,7 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { parseDhcpOptionValue } from '../../shared/dhcp.js';
 import { MAX_USERS_PER_DEVICE } from '../../shared/domain.js';
 import { tryParseMac } from '../../shared/mac.js';
-import { VENDOR_IDS } from '../../shared/vendors/index.js';
+import { VENDOR_IDS, type VendorId } from '../../shared/vendors/index.js';
 
 const port = z.number().int().min(1).max(65535);
 const host = z.string().min(1).max(253).regex(/^[A-Za-z0-9.:\-\[\]]+$/, 'a host name or IP address');
@@ -242,6 +242,11 @@ export const User = z
 
 export const Engine = z.enum(['default', 'freemarker']);
 
+/** A vendor profile id (shared/vendors), refused with the list of ids otherwise. */
+const VendorIdSchema = z.enum(VENDOR_IDS as [VendorId, ...VendorId[]], {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a vendor profile id (${VENDOR_IDS.join(', ')})`,
+});
+
 export const DeviceStatus = z
   .object({
     provisioned: z.boolean(),
@@ -281,6 +286,9 @@ export const DevicePatch = z
     engine: Engine,
     site_id: z.number().int(),
     model: z.string().trim().max(64).nullable(),
+    vendor: VendorIdSchema.openapi({
+      description: 'The vendor profile. Set by the OUI at import; say it where families share OUIs (cisco-sep on Cisco hardware).',
+    }),
     provision_limit: z.number().int().min(0).max(1000).nullable(),
   })
   .partial()
@@ -413,6 +421,7 @@ export const AdoptRequest = z
   .object({
     name: z.string().trim().max(100).optional(),
     model: z.string().trim().max(64).optional(),
+    vendor: VendorIdSchema.optional().openapi({ description: 'The vendor profile, when the OUI alone cannot say it (default: the OUI\'s owner).' }),
     users: z.array(z.number().int()).max(MAX_USERS_PER_DEVICE + 100).optional(),
   })
   .strict()

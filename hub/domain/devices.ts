@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ProvError } from '../../shared/errors.js';
 import { parseMac, tryParseMac } from '../../shared/mac.js';
 import { MAX_USERS_PER_DEVICE, type Site } from '../../shared/domain.js';
-import { matchModel, vendorById, vendorFromMac } from '../../shared/vendors/index.js';
+import { matchModel, vendorById, vendorFromMac, vendorsFromMac, type VendorId } from '../../shared/vendors/index.js';
 import type { Db } from '../db/open.js';
 import type { Writer } from '../db/store.js';
 import type { DeviceFilter, DevicePatch, Selection } from '../api/schemas.js';
@@ -275,14 +275,31 @@ export function insertDevice(w: Writer, d: NewDevice): void {
   w.audit({ action: 'device.create', target_type: 'device', target_id: d.mac, after: d });
 }
 
-/** Vendor from the OUI; model matched leniently and canonicalised, or kept as typed with a warning. */
-export function identify(mac: string, modelInput: string | null): { vendor: string | null; model: string | null; warning?: string } {
-  const vendor = vendorFromMac(mac);
-  if (!modelInput) return { vendor: vendor?.id ?? null, model: null };
-  if (!vendor) return { vendor: null, model: modelInput, warning: `the OUI of ${mac} belongs to no known phone vendor; model "${modelInput}" kept as given` };
+/**
+ * The vendor profile: the one the admin named, else the OUI's owner (families sharing an OUI, such
+ * as Cisco's enterprise firmware on MPP hardware, cannot be told apart from the MAC: the admin says
+ * so). The model is matched leniently against that profile and canonicalised, or kept as typed with
+ * a warning. `vendorInput` must be a profile id (callers validate it).
+ */
+export function identify(
+  mac: string,
+  modelInput: string | null,
+  vendorInput?: VendorId | null,
+): { vendor: string | null; model: string | null; warning?: string; vendorWarning?: string } {
+  const owner = vendorFromMac(mac);
+  const vendor = vendorInput ? vendorById(vendorInput) : owner;
+  const vendorWarning =
+    vendorInput && owner && !vendorsFromMac(mac).some((v) => v.id === vendorInput)
+      ? `the OUI of ${mac} belongs to ${owner.name}, not ${vendor?.name ?? vendorInput}; vendor "${vendorInput}" kept as given`
+      : undefined;
+  const base = { vendor: vendor?.id ?? null, ...(vendorWarning ? { vendorWarning } : {}) };
+  if (!modelInput) return { ...base, model: null };
+  if (!vendor) return { ...base, model: modelInput, warning: `the OUI of ${mac} belongs to no known phone vendor; model "${modelInput}" kept as given` };
+  // A profile without a model table (cisco-sep) has nothing to check the model against.
+  if (vendor.models.length === 0) return { ...base, model: modelInput };
   const m = matchModel(vendor, modelInput);
-  if (!m) return { vendor: vendor.id, model: modelInput, warning: `unknown ${vendor.name} model "${modelInput}" kept as given; the phone's first boot will correct it` };
-  return { vendor: vendor.id, model: m.name };
+  if (!m) return { ...base, model: modelInput, warning: `unknown ${vendor.name} model "${modelInput}" kept as given; the phone's first boot will correct it` };
+  return { ...base, model: m.name };
 }
 
 export function updateDevice(w: Writer, macInput: string, patch: DevicePatch): DeviceRow {
@@ -292,8 +309,10 @@ export function updateDevice(w: Writer, macInput: string, patch: DevicePatch): D
   if (patch.login_password !== undefined) next.login_password = patch.login_password;
   if (patch.engine !== undefined) next.engine = patch.engine;
   if (patch.provision_limit !== undefined) next.provision_limit = patch.provision_limit;
-  if (patch.model !== undefined) {
-    const id = identify(before.mac, patch.model);
+  if (patch.model !== undefined || patch.vendor !== undefined) {
+    // A new vendor re-reads the current model against its profile; without one the stored vendor stays.
+    const vendor = patch.vendor ?? (before.vendor !== null && vendorById(before.vendor) ? (before.vendor as VendorId) : null);
+    const id = identify(before.mac, patch.model !== undefined ? patch.model : before.model, vendor);
     next.model = id.model;
     next.vendor = id.vendor ?? before.vendor;
     checkLinesFit(w.db, next, lineCount(w.db, deviceUsers(w.db, before.mac).map((u) => u.id)));

@@ -1,6 +1,7 @@
 /** Unknown MACs the edges saw, with their evidence, and adopting one into the inventory. */
 import { ProvError } from '../../shared/errors.js';
 import { parseMac } from '../../shared/mac.js';
+import type { VendorId } from '../../shared/vendors/index.js';
 import type { Db } from '../db/open.js';
 import type { Writer } from '../db/store.js';
 import { identify, insertDevice, setDeviceUsers } from './devices.js';
@@ -47,13 +48,17 @@ export function listDiscovered(db: Db, siteId?: number): DiscoveredView[] {
   return (rows as Parameters<typeof view>[0][]).map(view);
 }
 
-export function adoptDiscovered(w: Writer, macInput: string, input: { name?: string | undefined; model?: string | undefined; users?: number[] | undefined }): string {
+export function adoptDiscovered(
+  w: Writer,
+  macInput: string,
+  input: { name?: string | undefined; model?: string | undefined; vendor?: VendorId | undefined; users?: number[] | undefined },
+): string {
   const mac = parseMac(macInput);
   const row = w.db.prepare(`SELECT * FROM discovered WHERE mac = ? ORDER BY last_seen DESC LIMIT 1`).get(mac) as Parameters<typeof view>[0] | undefined;
   if (!row) throw new ProvError('NOT_FOUND', `${mac} is not among the discovered devices`, { mac });
   if (findDeviceRow(w.db, mac)) throw new ProvError('ALREADY_EXISTS', `${mac} is already a known device`, { mac });
   const evidence = JSON.parse(row.evidence) as { model?: string };
-  const id = identify(mac, input.model ?? evidence.model ?? null);
+  const id = identify(mac, input.model ?? evidence.model ?? null, input.vendor ?? null);
   insertDevice(w, { mac, site_id: row.site_id, vendor: id.vendor, model: id.model, name: input.name ?? '' });
   if (input.users && input.users.length > 0) setDeviceUsers(w, mac, input.users);
   w.db.prepare(`DELETE FROM discovered WHERE mac = ?`).run(mac);

@@ -1,17 +1,21 @@
 /**
- * Import of MACs from a CSV file or a pasted list (`mac[,model][,name][,site]`, optional header).
- * The whole file is validated before anything is written; each problem names its line and column.
+ * Import of MACs from a CSV file or a pasted list (`mac[,model][,name][,site][,vendor]`, optional
+ * header). The whole file is validated before anything is written; each problem names its line and
+ * column. `vendor` is a vendor profile id, for phones whose OUI another family shares (Cisco's
+ * enterprise firmware, `cisco-sep`, on Cisco MPP hardware); empty means "from the OUI".
  */
 import { parse } from 'csv-parse/sync';
 import type { RowError } from '../../shared/errors.js';
 import { tryParseMac } from '../../shared/mac.js';
+import { VENDOR_IDS, vendorById, type VendorId } from '../../shared/vendors/index.js';
 import type { Db } from '../db/open.js';
 import type { Writer } from '../db/store.js';
 import { findSite, findSiteByName, listSites } from './sites.js';
 import { identify, insertDevice, type NewDevice } from './devices.js';
 
 export const MAX_IMPORT_ROWS = 100_000;
-const COLUMNS = ['mac', 'model', 'name', 'site'] as const;
+// The export's first five columns in the export's order, so an export imports back unchanged.
+const COLUMNS = ['mac', 'model', 'name', 'site', 'vendor'] as const;
 type Column = (typeof COLUMNS)[number];
 
 export interface ImportPlan {
@@ -49,7 +53,7 @@ function splitRecords(input: string, pasted: boolean): { records: Record[]; erro
   }
 }
 
-/** Maps a header row (`mac,model,name,site`, any order, extra columns ignored) to column positions. */
+/** Maps a header row (`mac,model,name,site,vendor`, any order, extra columns ignored) to column positions. */
 function headerMap(fields: string[]): Map<Column, number> | undefined {
   const names = fields.map((f) => f.trim().toLowerCase());
   if (!names.includes('mac')) return undefined;
@@ -134,7 +138,13 @@ export function planImport(db: Db, input: { text?: string | undefined; csv?: str
       errors.push({ line, column: column('name'), field: 'name', message: 'name is longer than 100 characters' });
       continue;
     }
-    const id = identify(mac, at('model') || null);
+    const vendorText = at('vendor').toLowerCase();
+    if (vendorText !== '' && !vendorById(vendorText)) {
+      errors.push({ line, column: column('vendor'), field: 'vendor', message: `"${at('vendor')}" is not a vendor profile id (${VENDOR_IDS.join(', ')})` });
+      continue;
+    }
+    const id = identify(mac, at('model') || null, (vendorText || null) as VendorId | null);
+    if (id.vendorWarning) warnings.push({ line, column: column('vendor'), field: 'vendor', message: id.vendorWarning });
     if (id.warning) warnings.push({ line, column: column('model'), field: 'model', message: id.warning });
     created.push({ line, mac, site_id: siteId, vendor: id.vendor, model: id.model, name });
   }

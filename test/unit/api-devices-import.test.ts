@@ -1,6 +1,7 @@
 /**
  * POST /devices/import: CSV files and pasted lists, every MAC notation, all-or-nothing with each
- * problem pinned to its line and column, preview, headers, duplicates, sites and lenient models.
+ * problem pinned to its line and column, preview, headers, duplicates, sites, lenient models and the
+ * vendor column.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -349,6 +350,64 @@ test('import: models are matched leniently; unknown models are kept with a warni
     assert.match(body.warnings[0]!.message, /T99Z/);
     assert.deepEqual(deviceRow(h, '001565000005'), { mac: '001565000005', site_id: site, vendor: 'yealink', model: 'T99Z', name: '' });
     assert.deepEqual(deviceRow(h, '0004f2000002'), { mac: '0004f2000002', site_id: site, vendor: 'poly', model: 'VVX 411', name: '' });
+  } finally {
+    h.close();
+  }
+});
+
+test('import: the vendor column names the family an OUI cannot (cisco-sep on Cisco hardware), by header or as the 5th column', async () => {
+  const h = await testHub();
+  try {
+    const site = await makeSite(h, { name: 'HQ' });
+    const csv = ['MAC,Vendor,Model', '00:56:2b:00:00:01,cisco-sep,CP-7965G', '00562b000002,,CP-8851-3PCC', '00562b000003,Cisco,8851', '001565000001,,T46S'].join('\n');
+    const body = await h.json<ImportBody>('POST', '/devices/import', { body: { csv } });
+    assert.equal(body.applied, true);
+    assert.deepEqual(body.created.map((c) => [c.mac, c.vendor, c.model]), [
+      ['00562b000001', 'cisco-sep', 'CP-7965G'],
+      ['00562b000002', 'cisco', '8851'],
+      ['00562b000003', 'cisco', '8851'],
+      ['001565000001', 'yealink', 'T46S'],
+    ]);
+    assert.deepEqual(body.warnings, [], 'a profile without a model table keeps the model without a warning');
+    assert.deepEqual(deviceRow(h, '00562b000001'), { mac: '00562b000001', site_id: site, vendor: 'cisco-sep', model: 'CP-7965G', name: '' });
+
+    // Without a header the vendor is the 5th column, after the site (the export's order).
+    const pasted = await h.json<ImportBody>('POST', '/devices/import', { body: { text: '00562b000004,CP-7975G,Lobby,HQ,cisco-sep\n00562b000005,,,,' } });
+    assert.deepEqual(pasted.created.map((c) => [c.mac, c.vendor, c.model, c.name]), [
+      ['00562b000004', 'cisco-sep', 'CP-7975G', 'Lobby'],
+      ['00562b000005', 'cisco', null, ''],
+    ]);
+
+    // A vendor that the OUI contradicts is kept as the admin said, with a warning at the vendor column.
+    const odd = await h.json<ImportBody>('POST', '/devices/import', { body: { text: '001565000002,T46S,,,poly' } });
+    assert.deepEqual(odd.created.map((c) => [c.mac, c.vendor]), [['001565000002', 'poly']]);
+    assert.deepEqual(pick(odd.warnings), [{ line: 1, column: 5, field: 'vendor' }, { line: 1, column: 2, field: 'model' }]);
+    assert.match(odd.warnings[0]!.message, /belongs to Yealink/);
+  } finally {
+    h.close();
+  }
+});
+
+test('import: a vendor that is not a profile id names its line and column, and nothing is applied', async () => {
+  const h = await testHub();
+  try {
+    await makeSite(h);
+    const snap = snapshot(h);
+    const csv = ['mac,model,name,vendor', '00562b000001,CP-7965G,A,cisco-sep', '00562b000002,CP-7965G,B,cisco sep', '00562b000003,,C,', '00562b000004,,D,Acme'].join('\n');
+    const { status, body } = await importRaw(h, { csv });
+    assert.equal(status, 400);
+    assert.equal(body.applied, false);
+    assert.deepEqual(pick(body.errors), [
+      { line: 3, column: 4, field: 'vendor' },
+      { line: 5, column: 4, field: 'vendor' },
+    ]);
+    assert.match(body.errors[0]!.message, /"cisco sep" is not a vendor profile id \(yealink, .*cisco-sep/);
+    snap.unchanged();
+    // Preview says the same and writes nothing either.
+    const preview = await importRaw(h, { text: '00562b000001,,,,nope', preview: true });
+    assert.equal(preview.status, 400);
+    assert.deepEqual(pick(preview.body.errors), [{ line: 1, column: 5, field: 'vendor' }]);
+    snap.unchanged();
   } finally {
     h.close();
   }

@@ -267,6 +267,41 @@ test('PATCH: name, login password, engine, model, provision limit; change log an
   }
 });
 
+test('PATCH vendor: the admin names the family (cisco-sep), the model is re-read against it, the edge is told; a bad id is refused', async () => {
+  const h = await testHub();
+  try {
+    const site = await makeSite(h);
+    await importText(h, '00562b000001,CP-8851-3PCC,Front desk');
+    assert.deepEqual(await getDevice(h, '00562b000001').then((d) => [d.vendor, d.model]), ['cisco', '8851']);
+    const seq = lastSeq(h.db);
+    const audit = lastAuditId(h.db);
+    const d = await h.json<DeviceBody>('PATCH', '/devices/00562b000001', { body: { vendor: 'cisco-sep', model: 'CP-7965G' } });
+    assert.deepEqual([d.vendor, d.model], ['cisco-sep', 'CP-7965G']);
+    const changes = changesSince(h.db, seq);
+    assert.deepEqual(changes.map((c) => [c.entity, c.key, c.site_id, c.data.vendor]), [['device', '00562b000001', site, 'cisco-sep']], 'the edge gets the vendor');
+    const audits = auditSince(h.db, audit);
+    assert.deepEqual([audits[0]!.action, audits[0]!.before.vendor, audits[0]!.after.vendor], ['device.update', 'cisco', 'cisco-sep']);
+    assert.match(await configText(h, '00562b000001'), /<device>/, 'the config preview is the enterprise family\'s');
+
+    // Changing only the model keeps the vendor the admin set; changing only the vendor re-reads the model.
+    assert.deepEqual(await h.json<DeviceBody>('PATCH', '/devices/00562b000001', { body: { model: 'CP-7975G' } }).then((x) => [x.vendor, x.model]), ['cisco-sep', 'CP-7975G']);
+    await h.json('PATCH', '/devices/00562b000001', { body: { model: 'cp-8851-3pcc' } });
+    assert.deepEqual(await h.json<DeviceBody>('PATCH', '/devices/00562b000001', { body: { vendor: 'cisco' } }).then((x) => [x.vendor, x.model]), ['cisco', '8851']);
+    assert.match(await configText(h, '00562b000001'), /<flat-profile>/);
+
+    const before = lastSeq(h.db);
+    for (const vendor of ['acme', 'Cisco-SEP', null, 7]) {
+      const f = await fails(h, 'PATCH', '/devices/00562b000001', { vendor });
+      assert.deepEqual([f.status, f.code], [400, 'VALIDATION_FAILED'], JSON.stringify(vendor));
+    }
+    const acme = await fails(h, 'PATCH', '/devices/00562b000001', { vendor: 'acme' });
+    assert.match(`${acme.message} ${JSON.stringify(acme.details)}`, /"acme" is not a vendor profile id \(yealink, .*cisco-sep/);
+    assert.equal(lastSeq(h.db), before, 'refused patches change nothing');
+  } finally {
+    h.close();
+  }
+});
+
 test('PATCH: moving a device to another site is a tombstone at the old site and an upsert at the new one', async () => {
   const h = await testHub();
   try {
@@ -643,14 +678,14 @@ test('export: CSV with a header, secrets masked unless include_secrets, selectio
   }
 });
 
-test('export CSV re-imports cleanly: export, remove all, re-import → same devices, models, names, sites', async () => {
+test('export CSV re-imports cleanly: export, remove all, re-import → same devices, vendors, models, names, sites', async () => {
   const h = await testHub();
   try {
     const main = await makeSite(h, { name: 'Main Office' });
     const lab = await makeSite(h, { name: 'Lab; 2nd floor' });
     const num = await makeSite(h, { name: String(main) });
     await importText(h, [
-      `mac,model,name,site`,
+      `mac,model,name,site,vendor`,
       `001565000001,SIP-T46S,"Reception, ""front""",Main Office`,
       `00:15:65:00:00:02,T31P,#2 back room,Lab; 2nd floor`,
       `0004f2000003,Polycom VVX 411,Boss,${main}`,
@@ -658,18 +693,20 @@ test('export CSV re-imports cleanly: export, remove all, re-import → same devi
       `aabbcc000005,,No vendor,Lab; 2nd floor`,
       `001565000006,,,Main Office`,
       `001565000007,T46S,  padded  ,${num}`,
+      `00562b000008,CP-7965G,Enterprise,Main Office,cisco-sep`,
     ].join('\n'));
     const snapshotDevices = async () =>
       (await h.json<PageBody>('GET', '/devices?per_page=500')).items.map((d) => ({ mac: d.mac, vendor: d.vendor, model: d.model, name: d.name, site_id: d.site_id }));
     const before = await snapshotDevices();
-    assert.equal(before.length, 7);
+    assert.equal(before.length, 8);
+    assert.equal(before.find((d) => d.mac === '00562b000008')?.vendor, 'cisco-sep');
     assert.equal(before.find((d) => d.mac === '0004f2000003')?.site_id, num, 'the numeric site name was matched by name');
 
     const res = await h.request('POST', '/devices/actions/export', { body: { filter: {} }, token: h.adminToken });
     const csv = await res.text();
     assert.equal(res.status, 200, csv);
     const removed = await h.json<{ count: number }>('POST', '/devices/actions/remove', { body: { filter: {} } });
-    assert.equal(removed.count, 7);
+    assert.equal(removed.count, 8);
     assert.equal((await h.json<PageBody>('GET', '/devices')).total, 0);
 
     const again = await h.json('POST', '/devices/import', { body: { csv } });

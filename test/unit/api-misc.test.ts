@@ -280,6 +280,13 @@ test('adopt with a model override and no users; a refused assignment adopts noth
     assert.equal(dev.model, 'T31');
     assert.deepEqual(dev.users, []);
     assert.equal(dev.name, '');
+
+    // The vendor, where the OUI cannot tell (Cisco's enterprise firmware on Cisco hardware).
+    recordUnknownDevice(h.db, { site_id: site, mac: '00562b000a04', ip: null, at: '2026-01-01T10:00:00.000Z', evidence: {} });
+    assert.equal((await fails(h, 'POST', '/discovered/00562b000a04/adopt', 400, { vendor: 'acme' })).code, 'VALIDATION_FAILED');
+    await h.json('POST', '/discovered/00562b000a04/adopt', { body: { vendor: 'cisco-sep', model: 'CP-7965G' } });
+    const sep = await h.json('GET', '/devices/00562b000a04');
+    assert.deepEqual([sep.vendor, sep.model], ['cisco-sep', 'CP-7965G']);
   });
 });
 

@@ -919,6 +919,7 @@
       form.dataset.flash = `Device settings of ${macColon(dev.mac)} saved.`;
       $('[data-dialog-title]', d).textContent = `Device settings: ${macColon(dev.mac)}`;
       $('#settings-name', d).value = dev.name;
+      $('#settings-vendor', d).value = dev.vendor || '';
       const reveal = $('[data-command="reveal-password"]', d);
       reveal.disabled = false;
       reveal.textContent = 'Show current';

@@ -5,6 +5,7 @@
  * drives the dialogs and sends the writes to the API.
  */
 import { MAX_USERS_PER_DEVICE } from '../../../shared/domain.js';
+import { VENDORS } from '../../../shared/vendors/index.js';
 import { query } from '../api.js';
 import { Field, Menu, Pager, Pending, When, YesNo, macColon, modelName, DialogActions } from '../layout.js';
 import type { Device, DevicePage, Site } from '../types.js';
@@ -275,8 +276,8 @@ function ImportDialog(props: { sites: Site[] }) {
       <form data-no-submit>
         <DialogHead id="import-dialog" title="Import devices" />
         <p class="hint" id="import-help">
-          One phone per line: <code>mac[,model][,name][,site]</code>, e.g. <code>00:15:65:AA:BB:CC,T46S,Reception</code>. A header row naming the columns is
-          allowed. MACs may be written <code>00:15:65:AA:BB:CC</code>, <code>00-15-65-AA-BB-CC</code>, <code>001565aabbcc</code> or <code>0015.65aa.bbcc</code>. Nothing is
+          One phone per line: <code>mac[,model][,name][,site][,vendor]</code>, e.g. <code>00:15:65:AA:BB:CC,T46S,Reception</code>. A header row naming the columns is
+          allowed; <code>vendor</code> (a profile id such as <code>cisco-sep</code>) is needed only where the MAC cannot tell. MACs may be written <code>00:15:65:AA:BB:CC</code>, <code>00-15-65-AA-BB-CC</code>, <code>001565aabbcc</code> or <code>0015.65aa.bbcc</code>. Nothing is
           imported until every line is valid.
         </p>
         {props.sites.length > 1 ? (
@@ -451,6 +452,19 @@ function DeviceSettingsDialog() {
       <form data-api-form data-method="PATCH" data-flash="Device settings saved.">
         <DialogHead id="settings-dialog" title="Device settings" />
         <Field id="settings-name" label="Device name" name="name" hint="Shown in the list and to the phone's user." autofocus />
+        <div class="field">
+          <label for="settings-vendor">Vendor</label>
+          <p class="hint" id="settings-vendor-hint">
+            Found from the MAC address at import. Change it where one vendor's phones run another firmware family, e.g. Cisco enterprise (SEP) phones on Cisco
+            hardware.
+          </p>
+          <select id="settings-vendor" name="vendor" data-empty="omit" aria-describedby="settings-vendor-hint">
+            <option value="">Unknown</option>
+            {VENDORS.map((v) => (
+              <option value={v.id}>{v.name}</option>
+            ))}
+          </select>
+        </div>
         <div class="field">
           <label for="settings-password">Login password</label>
           <p class="hint" id="settings-password-hint">
