@@ -45,20 +45,19 @@ export interface FixtureOptions {
   salt?: number;
 }
 
-/** The cisco-sep sample as a device template: the hub keys a device's vendor on its OUI, which Cisco's enterprise firmware shares with MPP. */
-async function useEnterpriseTemplate(h: TestHub, mac: string): Promise<void> {
-  const { readFileSync } = await import('node:fs');
-  const { TEMPLATES_DIR } = await import('../../hub/domain/render.js');
-  const body = readFileSync(join(TEMPLATES_DIR, 'cisco-sep', 'device.tpl'), 'utf8');
-  await h.json('PUT', `/devices/${mac}/template`, { body: { engine: 'default', body, name: 'Cisco enterprise (SEP)' } });
-}
-
 export async function edgeFixture(o: FixtureOptions): Promise<EdgeFixture> {
   const h = await testHub();
   const site = await makeSite(h, { edge_lan_ip: '127.0.0.1', ...o.site });
   const specs: PhoneSpec[] = [...(o.specs ?? [])];
   for (const v of o.vendors ?? []) for (let i = 0; i < (o.perVendor ?? 1); i++) specs.push(phoneSpec(v, i, o.salt ?? 0));
-  await h.json('POST', '/devices/import', { body: { text: specs.map((s) => `${s.mac},${s.importModel}`).join('\n'), site_id: site } });
+  // The vendor column says the family: Cisco's enterprise firmware (cisco-sep) shares Cisco MPP's OUIs.
+  const imported = await h.json<{ created: Array<{ mac: string; vendor: string | null }> }>('POST', '/devices/import', {
+    body: { text: specs.map((s) => `${s.mac},${s.importModel},,,${s.vendor}`).join('\n'), site_id: site },
+  });
+  for (const s of specs) {
+    const got = imported.created.find((c) => c.mac === s.mac)?.vendor;
+    if (got !== s.vendor) throw new Error(`${s.mac} was imported as ${got}, not ${s.vendor}`);
+  }
   const lines = o.lines ?? 3;
   const csv: string[] = [];
   let ext = 2000;
@@ -79,7 +78,6 @@ export async function edgeFixture(o: FixtureOptions): Promise<EdgeFixture> {
     csv.push(`${s.mac},${exts.join(',')}`);
   }
   await h.json('POST', '/provision/bulk', { body: { csv: csv.join('\n') } });
-  for (const s of specs) if (s.vendor === 'cisco-sep') await useEnterpriseTemplate(h, s.mac);
   const dbPath = join(h.dir, 'edge.db');
   const cache = createCache({ path: dbPath }, { clock: new TestClock() });
   cache.apply(snapshotFor(h.db, site));

@@ -5,7 +5,7 @@
  * users' accounts; the provision counter at limit 1 end to end over HTTP and TFTP (other IPs
  * refused, curl --digest on the authenticated path, a reset baseline applied to the cache file
  * while the daemon runs); lease binding (in-process, with an injected `leaseOwner`); HTTPS;
- * `/healthz` and `/metrics`.
+ * `/healthz` and `/metrics`; Cisco's enterprise firmware told apart by the vendor the admin gave.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -214,6 +214,31 @@ describe('the provision counter at limit 1, end to end', () => {
     assert.equal(counters(f.dbPath, yea.spec.mac)!.count, 2);
     assert.equal(counters(f.dbPath, poly.spec.mac)!.count, 2);
   });
+});
+
+test('Cisco enterprise (SEP): the vendor the admin gave at import picks the family on a daemon process; a PATCH of it reaches the edge', async () => {
+  // cisco-sep shares Cisco MPP's OUIs: edgeFixture imports it with the vendor column (`mac,model,,,cisco-sep`).
+  const f = await edgeFixture({ vendors: ['cisco-sep'], perVendor: 1, lines: 2, salt: 12, site: { provision_limit: 0 } });
+  cleanups.push(() => f.close());
+  const phone = f.phones[0]!;
+  const d = await daemon(f);
+  const sepFile = `SEP${phone.spec.mac.toUpperCase()}.cnf.xml`;
+  assertAccounts(await bootPhone(phone.spec, { protocol: 'tftp', tftp: d.tftp }), phone);
+  assertAccounts(await bootPhone(phone.spec, { protocol: 'http', http: d.http }), phone);
+  assert.equal(outbox(f.dbPath, 'provisioned').at(-1)!.mac, phone.spec.mac);
+
+  // The control: the same phone stored as Cisco MPP (what the OUI alone says) gets MPP's <flat-profile>.
+  await f.h.json('PATCH', `/devices/${phone.spec.mac}`, { body: { vendor: 'cisco' } });
+  assert.ok(f.sync() > 0, 'the PATCH reached the cache file');
+  const mpp = await tftpGet(d.tftp, sepFile);
+  assert.ok(mpp.ok && /<flat-profile>/.test(mpp.data.toString()), 'the wrong family, as before the vendor could be said');
+  assert.equal((await bootPhone(phone.spec, { protocol: 'tftp', tftp: d.tftp })).ok, false);
+
+  await f.h.json('PATCH', `/devices/${phone.spec.mac}`, { body: { vendor: 'cisco-sep' } });
+  assert.ok(f.sync() > 0);
+  const sep = await tftpGet(d.tftp, sepFile);
+  assert.ok(sep.ok && /<device>/.test(sep.data.toString()));
+  assertAccounts(await bootPhone(phone.spec, { protocol: 'tftp', tftp: d.tftp }), phone);
 });
 
 test('lease-bound TFTP: past the limit, the IP the edge leased to the phone is served and not counted', async () => {
