@@ -18,6 +18,7 @@ import { addSiteToken, findSiteByName, createSite } from './domain/sites.js';
 import { hashPassword, createAccount } from './domain/auth.js';
 import { loadDaemonConfig, DaemonConfig } from '../daemon/config.js';
 import { startDaemon } from '../daemon/main.js';
+import { TEST_CLOCK_ENV, testClockFromEnv } from '../daemon/test-clock.js';
 
 // The hub's app (every route, the OpenAPI schemas) takes about half a second to load: the commands
 // that need it import it when they run, so `edgeprov daemon` starts (and restarts) quickly.
@@ -59,7 +60,16 @@ async function daemon(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
   const config = loadDaemonConfig(values.config, process.env);
   const logs = createDaemonLoggers(config.log_level);
-  const running = await startDaemon(config, { log: logs.log, requestLog: logs.requestLog });
+  const clock = testClockFromEnv(process.env, (content) =>
+    logs.log.error({ file: process.env[TEST_CLOCK_ENV], content }, 'TEST CLOCK: the offset file does not hold a whole number of milliseconds; the previous offset stays'),
+  );
+  if (clock) {
+    logs.log.warn(
+      { [TEST_CLOCK_ENV]: clock.file, offsetMs: clock.offsetMs() },
+      'TEST CLOCK: this daemon\'s time is moved by the offset in the file; for tests only, never on an edge in service',
+    );
+  }
+  const running = await startDaemon(config, { log: logs.log, requestLog: logs.requestLog, ...(clock ? { clock } : {}) });
   stopOn(async () => {
     await running.close();
     await logs.flush();

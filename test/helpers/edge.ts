@@ -108,14 +108,23 @@ export interface DaemonProcess {
   configPath: string;
 }
 
-/** `edgeprov daemon --config FILE` on 127.0.0.1, ports 0; resolves once its `listening` line names both ports. */
-export async function startDaemonProcess(dbPath: string, dir: string, extra: Record<string, unknown> = {}, name = 'daemon.json'): Promise<DaemonProcess> {
+/**
+ * `edgeprov daemon --config FILE` on 127.0.0.1, ports 0; resolves once its `listening` line names
+ * both ports. `env` adds variables (e.g. EDGEPROV_TEST_CLOCK_FILE, see daemon/test-clock.ts).
+ */
+export async function startDaemonProcess(
+  dbPath: string,
+  dir: string,
+  extra: Record<string, unknown> = {},
+  name = 'daemon.json',
+  env: Record<string, string> = {},
+): Promise<DaemonProcess> {
   const configPath = join(dir, name);
   writeFileSync(
     configPath,
     JSON.stringify({ db_path: dbPath, http_host: '127.0.0.1', http_port: 0, tftp_host: '127.0.0.1', tftp_port: 0, log_level: 'info', ...extra }),
   );
-  const p = new CliProcess(['daemon', '--config', configPath], { env: cliEnv() });
+  const p = new CliProcess(['daemon', '--config', configPath], { env: cliEnv(env) });
   try {
     const line = await p.waitForLine((l) => l.includes('"listening"') && logLine(l).msg === 'listening', 'the daemon "listening" line');
     const rec = logLine(line);

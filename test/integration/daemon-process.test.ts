@@ -3,15 +3,16 @@
  * cache file the test filled through `apply()` from the hub's own snapshot, simulated phones on real
  * HTTP and TFTP sockets on 127.0.0.x. Covers: every vendor profile's boot reading back the assigned
  * users' accounts; the provision counter at limit 1 end to end over HTTP and TFTP (other IPs
- * refused, curl --digest on the authenticated path, a reset baseline applied to the cache file
- * while the daemon runs); lease binding (in-process, with an injected `leaseOwner`); HTTPS;
+ * refused, the same IP refused after the session window — the daemon's clock moved through its
+ * test-clock file, never by waiting —, curl --digest on the authenticated path, a reset baseline
+ * applied to the cache file while the daemon runs); lease binding (in-process, with an injected `leaseOwner`); HTTPS;
  * `/healthz` and `/metrics`; Cisco's enterprise firmware told apart by the vendor the admin gave.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,6 +21,7 @@ import { checkConfig } from '../../shared/vendors/formats/index.js';
 import { TFTP_VENDORS, SIM_VENDORS, bootPhone, type BootResult } from '../sim/phones.js';
 import { httpGet, tftpGet } from '../sim/transport.js';
 import { edgeFixture, startDaemonInProcess, startDaemonProcess, type DaemonProcess, type EdgeFixture, type EdgePhone } from '../helpers/edge.js';
+import { logLine } from '../helpers/cli-process.js';
 
 const cleanups: Array<() => void> = [];
 after(() => {
@@ -32,8 +34,8 @@ function tempDir(): string {
   return d;
 }
 
-async function daemon(f: EdgeFixture, extra: Record<string, unknown> = {}): Promise<DaemonProcess> {
-  const d = await startDaemonProcess(f.dbPath, tempDir(), extra);
+async function daemon(f: EdgeFixture, extra: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<DaemonProcess> {
+  const d = await startDaemonProcess(f.dbPath, tempDir(), extra, 'daemon.json', env);
   cleanups.push(() => d.p.kill());
   return d;
 }
@@ -144,12 +146,23 @@ describe('the provision counter at limit 1, end to end', () => {
   let d: DaemonProcess;
   let yea: EdgePhone;
   let poly: EdgePhone;
+  let windowMs: number;
+  // The daemon's clock is moved through its test-clock file (daemon/test-clock.ts), never by waiting.
+  let clockFile: string;
+  let offsetMs = 0;
+  /** Moves the daemon process's clock forward: its very next request reads the new offset. */
+  const advanceClock = (ms: number) => writeFileSync(clockFile, String((offsetMs += ms)));
   before(async () => {
     f = await edgeFixture({ vendors: ['yealink', 'poly'], perVendor: 1, lines: 2, salt: 9 });
     cleanups.push(() => f.close());
     yea = f.phones.find((p) => p.spec.vendor === 'yealink')!;
     poly = f.phones.find((p) => p.spec.vendor === 'poly')!;
-    d = await daemon(f);
+    windowMs = (await f.h.json<{ session_window_s: number }>('GET', '/settings')).session_window_s * 1000;
+    clockFile = join(tempDir(), 'clock-offset-ms');
+    writeFileSync(clockFile, '0');
+    d = await daemon(f, {}, { EDGEPROV_TEST_CLOCK_FILE: clockFile });
+    const warning = d.p.lines.map((l) => logLine(l)).find((l) => typeof l.msg === 'string' && l.msg.startsWith('TEST CLOCK'));
+    assert.equal(warning?.level, 40, 'a daemon with a test clock says so at warn level');
   });
 
   test('HTTP: the first boot gets every file; another IP is refused with 403 and a security event; curl --digest works', async (t) => {
@@ -200,6 +213,32 @@ describe('the provision counter at limit 1, end to end', () => {
     assert.ok(outbox(f.dbPath, 'bootstrap_refused').some((e) => e.mac === poly.spec.mac && e.protocol === 'tftp' && e.ip === '127.0.0.2'));
   });
 
+  test('after the session window the same IP\'s next bootstrap is refused (HTTP 403, TFTP error 2); the authenticated fetch still works', async () => {
+    const firstBoot = (mac: string) => outbox(f.dbPath, 'provisioned').find((e) => e.mac === mac && e.session === 'new')!;
+    // Inside the window the first boots' IP (127.0.0.1) is still in its session: served.
+    assertAccounts(await bootPhone(yea.spec, { protocol: 'http', http: d.http }), yea);
+    advanceClock(windowMs + 1000);
+    // The authenticated path from the same IP is never counted, whatever the window. (First: a plain
+    // boot file fetched just before would make the IP's /secure/ request a first boot, refused as a bootstrap.)
+    for (const phone of [yea, poly]) {
+      assertAccounts(await bootPhone(phone.spec, { protocol: 'http', http: d.http, prefix: '/secure/', credentials: phone.prov }), phone);
+      assert.equal(counters(f.dbPath, phone.spec.mac)!.count, 1);
+    }
+    const http = await bootPhone(yea.spec, { protocol: 'http', http: d.http });
+    assert.equal(http.ok, false);
+    assert.deepEqual(http.files.map((x) => [x.path, x.status]), [[`/${yea.spec.mac}.boot`, 200], [`/${yea.spec.mac}.cfg`, 403]]);
+    const tftp = await bootPhone(poly.spec, { protocol: 'tftp', tftp: d.tftp });
+    assert.equal(tftp.ok, false);
+    assert.deepEqual(await tftpGet(d.tftp, `${poly.spec.mac}-user.cfg`), { ok: false, code: 2, message: 'Access violation' });
+    const refused = outbox(f.dbPath, 'bootstrap_refused').filter((e) => e.ip === '127.0.0.1');
+    assert.deepEqual([...new Set(refused.map((e) => `${e.mac} ${e.protocol}`))], [`${yea.spec.mac} http`, `${poly.spec.mac} tftp`]);
+    for (const [e, phone] of [[refused[0]!, yea], [refused.at(-1)!, poly]] as const) {
+      assert.ok(Date.parse(e.at) - Date.parse(firstBoot(phone.spec.mac).at) > windowMs, 'refused on the daemon\'s moved clock, past the window');
+    }
+    assert.equal(counters(f.dbPath, yea.spec.mac)!.count, 1);
+    assert.equal(counters(f.dbPath, poly.spec.mac)!.count, 1);
+  });
+
   test('a reset baseline applied to the cache file while the daemon runs allows exactly one more session, over HTTP and TFTP', async () => {
     // The hub learns the edge's counts (as sync will deliver the outbox), then the admin resets both phones.
     for (const p of [yea, poly]) {
@@ -211,6 +250,12 @@ describe('the provision counter at limit 1, end to end', () => {
     assert.equal((await bootPhone(yea.spec, { protocol: 'http', http: d.http, localAddress: '127.0.0.5' })).ok, false);
     assertAccounts(await bootPhone(poly.spec, { protocol: 'tftp', tftp: d.tftp, localAddress: '127.0.0.4' }), poly);
     assert.equal((await bootPhone(poly.spec, { protocol: 'tftp', tftp: d.tftp, localAddress: '127.0.0.5' })).ok, false);
+    assert.equal(counters(f.dbPath, yea.spec.mac)!.count, 2);
+    assert.equal(counters(f.dbPath, poly.spec.mac)!.count, 2);
+    // Exactly one: once that session's window is over, the same IP is refused again.
+    advanceClock(windowMs + 1000);
+    assert.equal((await bootPhone(yea.spec, { protocol: 'http', http: d.http, localAddress: '127.0.0.4' })).ok, false);
+    assert.deepEqual(await tftpGet(d.tftp, `${poly.spec.mac}-user.cfg`, { localAddress: '127.0.0.4' }), { ok: false, code: 2, message: 'Access violation' });
     assert.equal(counters(f.dbPath, yea.spec.mac)!.count, 2);
     assert.equal(counters(f.dbPath, poly.spec.mac)!.count, 2);
   });

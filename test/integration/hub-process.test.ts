@@ -584,6 +584,22 @@ describe('config and usage errors', () => {
     assert.match(tls.stderr, /https_cert and https_key go together/);
   });
 
+  test('edgeprov daemon refuses the test clock (EDGEPROV_TEST_CLOCK_FILE) under NODE_ENV=production, and a clock file it cannot use', async () => {
+    const clock = join(dir, 'clock-offset-ms');
+    writeFileSync(clock, '600000');
+    const base = { EDGEPROV_DAEMON_DB_PATH: join(dir, 'edge-clock.db'), EDGEPROV_TEST_CLOCK_FILE: clock };
+    const prod = await runCli(['daemon'], { env: cliEnv({ ...base, NODE_ENV: 'production' }), cwd: dir });
+    assert.equal(prod.code, 1);
+    assert.match(prod.stderr, /EDGEPROV_TEST_CLOCK_FILE is for tests only and is refused with NODE_ENV=production/);
+    const missing = await runCli(['daemon'], { env: cliEnv({ ...base, EDGEPROV_TEST_CLOCK_FILE: join(dir, 'no-such-file') }), cwd: dir });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no-such-file does not exist/);
+    writeFileSync(clock, 'ten minutes');
+    const bad = await runCli(['daemon'], { env: cliEnv(base), cwd: dir });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /must hold a whole number of milliseconds .*not "ten minutes"/);
+  });
+
   test('unknown command: exit 2 with usage', async () => {
     const r = await runCli(['frobnicate'], { env: hubEnv(), cwd: dir });
     assert.equal(r.code, 2);

@@ -1,10 +1,14 @@
-/** The daemon's configuration: defaults, a JSON file, EDGEPROV_DAEMON_* overrides that win, and clear errors. */
+/**
+ * The daemon's configuration: defaults, a JSON file, EDGEPROV_DAEMON_* overrides that win, and clear
+ * errors; and the test-only clock (EDGEPROV_TEST_CLOCK_FILE).
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDaemonConfig } from '../../daemon/config.js';
+import { createTestClock, testClockFromEnv } from '../../daemon/test-clock.js';
 import { isProvError } from '../../shared/errors.js';
 
 function withDir<T>(fn: (dir: string) => T): T {
@@ -55,4 +59,45 @@ test('errors name the key and where it came from; HTTPS needs both files', () =>
   assert.match(problem(() => loadDaemonConfig(undefined, { EDGEPROV_DAEMON_HTTPS_KEY: '/k.pem' })), /https_cert and https_key go together/);
   assert.match(problem(() => loadDaemonConfig(undefined, { EDGEPROV_DAEMON_REALM: 'a"b' })), /realm/);
   assert.match(problem(() => loadDaemonConfig(undefined, { EDGEPROV_DAEMON_HUB_URL: 'not a url' })), /hub_url/);
+});
+
+test('test clock: the system time plus the offset in the file, re-read at every reading; bad content keeps the last offset and is reported once', () => {
+  withDir((dir) => {
+    const file = join(dir, 'offset');
+    writeFileSync(file, '');
+    const bad: string[] = [];
+    const clock = createTestClock(file, (content) => bad.push(content));
+    // Bounds, not durations: the system clock between two readings only moves forward.
+    const within = (offset: number) => {
+      const lo = Date.now() + offset;
+      const t = clock.now().getTime();
+      assert.ok(t >= lo && t <= Date.now() + offset, `${t - lo} ms off for offset ${offset}`);
+    };
+    within(0);
+    writeFileSync(file, '600001\n');
+    within(600_001);
+    writeFileSync(file, '-5000');
+    within(-5000);
+    writeFileSync(file, '12 minutes');
+    within(-5000);
+    within(-5000);
+    assert.deepEqual(bad, ['12 minutes'], 'reported once per distinct content');
+    writeFileSync(file, '+90000');
+    within(90_000);
+    assert.equal(clock.offsetMs(), 90_000);
+  });
+});
+
+test('test clock: off without the variable, refused under NODE_ENV=production, a missing or unreadable offset file is a config error', () => {
+  withDir((dir) => {
+    const file = join(dir, 'offset');
+    writeFileSync(file, '0');
+    assert.equal(testClockFromEnv({}, () => {}), undefined);
+    assert.equal(testClockFromEnv({ EDGEPROV_TEST_CLOCK_FILE: '' }, () => {}), undefined);
+    assert.equal(testClockFromEnv({ EDGEPROV_TEST_CLOCK_FILE: file }, () => {})?.file, file);
+    assert.match(problem(() => testClockFromEnv({ EDGEPROV_TEST_CLOCK_FILE: file, NODE_ENV: 'production' }, () => {})), /for tests only/);
+    assert.match(problem(() => createTestClock(join(dir, 'absent'), () => {})), /absent does not exist/);
+    writeFileSync(file, '1e6');
+    assert.match(problem(() => createTestClock(file, () => {})), /whole number of milliseconds .*"1e6"/);
+  });
 });
