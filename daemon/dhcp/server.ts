@@ -21,8 +21,8 @@ import { ProvError } from '../../shared/errors.js';
 import type { SiteRecord } from '../../shared/sync/types.js';
 import { buildPlan, planKey, type DhcpPlan } from './config.js';
 import { isIpv4 } from './ip.js';
-import { createDhcpLogic, type Decision, type DhcpLogicOptions, type LeaseInfo } from './logic.js';
-import { MESSAGE_NAMES, decodePacket, type MalformedReason } from './packet.js';
+import { createDhcpLogic, type Decision, type DhcpLogicOptions, type Inbound, type LeaseInfo } from './logic.js';
+import { MESSAGE_NAMES, decodePacket, type DhcpPacket, type MalformedReason } from './packet.js';
 import { readUdpRcvbufErrors, readUdpSocketDrops } from './snmp.js';
 
 export interface DhcpServerOptions extends DhcpLogicOptions {
@@ -251,12 +251,12 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
   /**
    * Group commit. Datagrams are queued as they arrive and decided together when the event loop's
    * poll phase is over (setImmediate: everything libuv read in this turn), in ONE transaction whose
-   * commit comes before any of their replies is sent: a phone is told about a lease only once it is
-   * in the database, and a burst pays for one commit instead of one per ACK. An idle server sees
-   * batches of one, so this adds no latency; a busy one gets larger batches exactly when it needs to.
+   * commit comes before any of their replies is sent (logic.handleBatch): a phone is told about a
+   * lease only once it is in the database, and a burst pays for one commit instead of one per ACK.
+   * An idle server sees batches of one, so this adds no latency; a busy one gets larger batches
+   * exactly when it needs them (libuv reads at most 32 datagrams per socket and turn).
    */
   let queue: Array<{ msg: Buffer; rinfo: RemoteInfo }> = [];
-  const batchTx = deps.db.transaction((run: () => void) => run());
 
   function onMessage(msg: Buffer, rinfo: RemoteInfo): void {
     counters.received++;
@@ -271,44 +271,40 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
     const s = sockets;
     if (closed || !s) return;
     counters.batches++;
-    const decided: Array<{ d: Decision; type: number; xid: number }> = [];
+    const inbounds: Inbound[] = [];
+    for (const { msg, rinfo } of batch) {
+      const r = decodePacket(msg);
+      if (!r.ok) onMalformed(r.reason, rinfo);
+      else inbounds.push({ packet: r.packet, source: { address: rinfo.address, port: rinfo.port } });
+    }
+    if (inbounds.length === 0) return;
+    let results: Array<Decision | Error>;
     try {
       const plan = currentPlan(s.address);
-      batchTx(() => {
-        for (const { msg, rinfo } of batch) {
-          const r = decodePacket(msg);
-          if (!r.ok) {
-            onMalformed(r.reason, rinfo);
-            continue;
-          }
-          if (!plan) {
-            counters.ignored++;
-            continue;
-          }
-          try {
-            // Nested: a savepoint, so a request that fails leaves the batch's other decisions intact.
-            const d = currentLogic.handle({ packet: r.packet, source: { address: rinfo.address, port: rinfo.port } }, plan);
-            decided.push({ d, type: r.packet.type, xid: r.packet.xid });
-          } catch (err) {
-            counters.errors++;
-            warnError((suppressed) => log.error({ err, suppressed }, 'dhcp request handler failed'));
-          }
-        }
-      });
+      if (!plan) {
+        counters.ignored += inbounds.length;
+        return;
+      }
+      results = currentLogic.handleBatch(inbounds, plan);
     } catch (err) {
-      // The commit failed: nothing of this batch is on disk, so none of it is answered (the clients retransmit).
-      counters.errors += decided.length;
-      warnError((suppressed) => log.error({ err, suppressed, dropped: decided.length }, 'dhcp batch could not be committed'));
+      counters.errors += inbounds.length;
+      warnError((suppressed) => log.error({ err, suppressed }, 'dhcp request handler failed'));
       return;
     }
-    for (const { d, type, xid } of decided) answer(s.own, d, type, xid);
+    for (let i = 0; i < results.length; i++) {
+      const d = results[i]!;
+      if (d instanceof Error) {
+        counters.errors++;
+        warnError((suppressed) => log.error({ err: d, suppressed }, 'dhcp request handler failed'));
+      } else answer(s.own, d, inbounds[i]!.packet);
+    }
   }
 
-  function answer(own: Socket, d: Decision, type: number, xid: number): void {
+  function answer(own: Socket, d: Decision, p: DhcpPacket): void {
     try {
       count(d);
       if (d.outcome === 'pool-exhausted' || d.outcome === 'no-pool' || d.outcome === 'declined' || debug) {
-        const fields = { outcome: d.outcome, type: MESSAGE_NAMES[type], mac: d.mac, ip: d.ip, vendor: d.vendor, reason: d.reason, xid };
+        const fields = { outcome: d.outcome, type: MESSAGE_NAMES[p.type], mac: d.mac, ip: d.ip, vendor: d.vendor, reason: d.reason, xid: p.xid };
         if (d.outcome === 'pool-exhausted' || d.outcome === 'no-pool') {
           warnExhausted((suppressed) => log.warn({ ...fields, suppressed }, 'dhcp cannot offer an address'));
         } else if (d.outcome === 'declined') {
