@@ -407,20 +407,40 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     }
   }
 
+  /**
+   * 53, 54 and replyOptions' list without the echoes: the same for every phone of a vendor asking
+   * the same way, so it is computed once per plan (a new plan is a new object) and time-offset half
+   * hour, not once per reply. The cached values are shared: nothing downstream mutates them.
+   */
+  const optionMemo = new WeakMap<DhcpPlan, { halfHour: number; byKey: Map<string, ReadonlyArray<readonly [number, Buffer]>> }>();
+  function commonOptions(
+    plan: DhcpPlan, pool: DhcpPool, kind: 'offer' | 'ack' | 'inform', vendor: VendorProfile | undefined, requested: number[], hostname: string | undefined, now: number,
+  ): ReadonlyArray<readonly [number, Buffer]> {
+    const halfHour = Math.floor(now / 1_800_000);
+    let memo = optionMemo.get(plan);
+    if (!memo || memo.halfHour !== halfHour || memo.byKey.size > 1000) optionMemo.set(plan, (memo = { halfHour, byKey: new Map() }));
+    const key = `${pool.start}-${pool.end}|${kind}|${vendor?.id ?? ''}|${requested.join(',')}|${hostname ?? ''}`;
+    let options = memo.byKey.get(key);
+    if (!options) {
+      options = [
+        [OPT.MESSAGE_TYPE, Buffer.from([kind === 'offer' ? DHCP_MESSAGE.OFFER : DHCP_MESSAGE.ACK])],
+        [OPT.SERVER_ID, ipBytes(plan.serverIp)],
+        ...replyOptions({ plan, pool, kind, vendor, requested, now: new Date(now), ...(hostname ? { hostname } : {}) }),
+      ];
+      memo.byKey.set(key, options);
+    }
+    return options;
+  }
+
   function replyFor(
     p: DhcpPacket, plan: DhcpPlan, pool: DhcpPool, kind: 'offer' | 'ack' | 'inform', yiaddr: number, vendor: VendorProfile | undefined, hostname: string | undefined, now: number,
   ): Decision['reply'] {
-    const type = kind === 'offer' ? DHCP_MESSAGE.OFFER : DHCP_MESSAGE.ACK;
     const clientId = p.options.get(OPT.CLIENT_ID);
     const relayAgent = p.giaddr !== '0.0.0.0' ? p.options.get(OPT.RELAY_AGENT) : undefined;
-    const options: Array<readonly [number, Buffer]> = [
-      [OPT.MESSAGE_TYPE, Buffer.from([type])],
-      [OPT.SERVER_ID, ipBytes(plan.serverIp)],
-      ...replyOptions({
-        plan, pool, kind, vendor, requested: parameterList(p), now: new Date(now),
-        ...(hostname ? { hostname } : {}), ...(clientId ? { clientId } : {}), ...(relayAgent ? { relayAgent } : {}),
-      }),
-    ];
+    const options = [...commonOptions(plan, pool, kind, vendor, parameterList(p), hostname, now)];
+    // The echoes go last, after everything replyOptions would have put before them.
+    if (clientId) options.push([OPT.CLIENT_ID, clientId]);
+    if (relayAgent) options.push([OPT.RELAY_AGENT, relayAgent]);
     const message: DhcpMessage = {
       op: BOOTREPLY, htype: p.htype, hlen: p.hlen, xid: p.xid, flags: p.flags,
       ciaddr: kind === 'offer' ? '0.0.0.0' : p.ciaddr,
