@@ -163,13 +163,14 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   const db = deps.db;
   const outboxInsert = db.prepare(`INSERT INTO outbox(kind, data, created_at) VALUES (?, ?, ?)`);
   const getClient = db.prepare(`SELECT first_seen, reported_at, reported_evidence FROM dhcp_clients WHERE mac = ?`);
+  // One statement records the evidence and, when a report is due, that it was reported (null: unchanged).
   const upsertClient = db.prepare(
-    `INSERT INTO dhcp_clients(mac, vendor, model, vendor_class, params, hostname, first_seen, last_seen)
-     VALUES (@mac, @vendor, @model, @vendor_class, @params, @hostname, @now, @now)
+    `INSERT INTO dhcp_clients(mac, vendor, model, vendor_class, params, hostname, first_seen, last_seen, reported_at, reported_evidence)
+     VALUES (@mac, @vendor, @model, @vendor_class, @params, @hostname, @now, @now, @reported_at, @reported_evidence)
      ON CONFLICT(mac) DO UPDATE SET vendor = excluded.vendor, model = excluded.model, vendor_class = excluded.vendor_class,
-       params = excluded.params, hostname = excluded.hostname, last_seen = excluded.last_seen`,
+       params = excluded.params, hostname = excluded.hostname, last_seen = excluded.last_seen,
+       reported_at = coalesce(excluded.reported_at, reported_at), reported_evidence = coalesce(excluded.reported_evidence, reported_evidence)`,
   );
-  const markReported = db.prepare(`UPDATE dhcp_clients SET reported_at = ?, reported_evidence = ? WHERE mac = ?`);
   /** mac → what was last written and when, so a storm's retransmissions cost no writes. */
   const observed = new Map<string, { fp: string; at: number }>();
   /** Pools (by range) known to have no usable hole between their rows: the search is skipped. */
@@ -209,7 +210,6 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     if (deps.knownMac(mac)) return;
     const at = new Date(now).toISOString();
     const prev = getClient.get(mac) as { first_seen: string; reported_at: string | null; reported_evidence: string | null } | undefined;
-    upsertClient.run({ mac, vendor: vendor.id, model: model ?? null, vendor_class: vc ?? null, params, hostname, now: at });
     const evidence: Record<string, unknown> = {
       protocol: 'dhcp',
       dhcp_vendor_class: vc ? printable(vc) : null,
@@ -222,9 +222,11 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     const evidenceText = JSON.stringify(evidence);
     const due =
       !prev || prev.reported_at === null || prev.reported_evidence !== evidenceText || now - Date.parse(prev.reported_at) >= o.unknownReportIntervalMs;
-    if (!due) return;
-    emit('unknown_device', { mac, ip: ip ? intToIp(ip) : null, at, first_seen: prev?.first_seen ?? at, last_seen: at, evidence }, at);
-    markReported.run(at, evidenceText, mac);
+    upsertClient.run({
+      mac, vendor: vendor.id, model: model ?? null, vendor_class: vc ?? null, params, hostname, now: at,
+      reported_at: due ? at : null, reported_evidence: due ? evidenceText : null,
+    });
+    if (due) emit('unknown_device', { mac, ip: ip ? intToIp(ip) : null, at, first_seen: prev?.first_seen ?? at, last_seen: at, evidence }, at);
   }
 
   // ---------------------------------------------------------------------------------- addresses
