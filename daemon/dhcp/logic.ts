@@ -121,7 +121,15 @@ export interface PoolUse {
 }
 
 export interface DhcpLogic {
+  /** One request in its own transaction (a savepoint when the caller has one open). */
   handle(inbound: Inbound, plan: DhcpPlan): Decision;
+  /**
+   * Group commit: the requests decided in order and committed in ONE transaction, so their replies
+   * may be sent once this returns. When any of them throws (or the commit fails), the batch is
+   * rolled back and each request is decided again in its own transaction, so a request that fails
+   * costs only itself: its slot holds the Error.
+   */
+  handleBatch(inbounds: readonly Inbound[], plan: DhcpPlan): Array<Decision | Error>;
   /** The MAC holding an active (bound, unexpired) lease on `ip`. */
   leaseOwner(ip: string): string | undefined;
   leaseInfo(ip: string): LeaseInfo | undefined;
@@ -155,13 +163,14 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   const db = deps.db;
   const outboxInsert = db.prepare(`INSERT INTO outbox(kind, data, created_at) VALUES (?, ?, ?)`);
   const getClient = db.prepare(`SELECT first_seen, reported_at, reported_evidence FROM dhcp_clients WHERE mac = ?`);
+  // One statement records the evidence and, when a report is due, that it was reported (null: unchanged).
   const upsertClient = db.prepare(
-    `INSERT INTO dhcp_clients(mac, vendor, model, vendor_class, params, hostname, first_seen, last_seen)
-     VALUES (@mac, @vendor, @model, @vendor_class, @params, @hostname, @now, @now)
+    `INSERT INTO dhcp_clients(mac, vendor, model, vendor_class, params, hostname, first_seen, last_seen, reported_at, reported_evidence)
+     VALUES (@mac, @vendor, @model, @vendor_class, @params, @hostname, @now, @now, @reported_at, @reported_evidence)
      ON CONFLICT(mac) DO UPDATE SET vendor = excluded.vendor, model = excluded.model, vendor_class = excluded.vendor_class,
-       params = excluded.params, hostname = excluded.hostname, last_seen = excluded.last_seen`,
+       params = excluded.params, hostname = excluded.hostname, last_seen = excluded.last_seen,
+       reported_at = coalesce(excluded.reported_at, reported_at), reported_evidence = coalesce(excluded.reported_evidence, reported_evidence)`,
   );
-  const markReported = db.prepare(`UPDATE dhcp_clients SET reported_at = ?, reported_evidence = ? WHERE mac = ?`);
   /** mac → what was last written and when, so a storm's retransmissions cost no writes. */
   const observed = new Map<string, { fp: string; at: number }>();
   /** Pools (by range) known to have no usable hole between their rows: the search is skipped. */
@@ -201,7 +210,6 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     if (deps.knownMac(mac)) return;
     const at = new Date(now).toISOString();
     const prev = getClient.get(mac) as { first_seen: string; reported_at: string | null; reported_evidence: string | null } | undefined;
-    upsertClient.run({ mac, vendor: vendor.id, model: model ?? null, vendor_class: vc ?? null, params, hostname, now: at });
     const evidence: Record<string, unknown> = {
       protocol: 'dhcp',
       dhcp_vendor_class: vc ? printable(vc) : null,
@@ -214,9 +222,11 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     const evidenceText = JSON.stringify(evidence);
     const due =
       !prev || prev.reported_at === null || prev.reported_evidence !== evidenceText || now - Date.parse(prev.reported_at) >= o.unknownReportIntervalMs;
-    if (!due) return;
-    emit('unknown_device', { mac, ip: ip ? intToIp(ip) : null, at, first_seen: prev?.first_seen ?? at, last_seen: at, evidence }, at);
-    markReported.run(at, evidenceText, mac);
+    upsertClient.run({
+      mac, vendor: vendor.id, model: model ?? null, vendor_class: vc ?? null, params, hostname, now: at,
+      reported_at: due ? at : null, reported_evidence: due ? evidenceText : null,
+    });
+    if (due) emit('unknown_device', { mac, ip: ip ? intToIp(ip) : null, at, first_seen: prev?.first_seen ?? at, last_seen: at, evidence }, at);
   }
 
   // ---------------------------------------------------------------------------------- addresses
@@ -399,20 +409,40 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     }
   }
 
+  /**
+   * 53, 54 and replyOptions' list without the echoes: the same for every phone of a vendor asking
+   * the same way, so it is computed once per plan (a new plan is a new object) and time-offset half
+   * hour, not once per reply. The cached values are shared: nothing downstream mutates them.
+   */
+  const optionMemo = new WeakMap<DhcpPlan, { halfHour: number; byKey: Map<string, ReadonlyArray<readonly [number, Buffer]>> }>();
+  function commonOptions(
+    plan: DhcpPlan, pool: DhcpPool, kind: 'offer' | 'ack' | 'inform', vendor: VendorProfile | undefined, requested: number[], hostname: string | undefined, now: number,
+  ): ReadonlyArray<readonly [number, Buffer]> {
+    const halfHour = Math.floor(now / 1_800_000);
+    let memo = optionMemo.get(plan);
+    if (!memo || memo.halfHour !== halfHour || memo.byKey.size > 1000) optionMemo.set(plan, (memo = { halfHour, byKey: new Map() }));
+    const key = `${pool.start}-${pool.end}|${kind}|${vendor?.id ?? ''}|${requested.join(',')}|${hostname ?? ''}`;
+    let options = memo.byKey.get(key);
+    if (!options) {
+      options = [
+        [OPT.MESSAGE_TYPE, Buffer.from([kind === 'offer' ? DHCP_MESSAGE.OFFER : DHCP_MESSAGE.ACK])],
+        [OPT.SERVER_ID, ipBytes(plan.serverIp)],
+        ...replyOptions({ plan, pool, kind, vendor, requested, now: new Date(now), ...(hostname ? { hostname } : {}) }),
+      ];
+      memo.byKey.set(key, options);
+    }
+    return options;
+  }
+
   function replyFor(
     p: DhcpPacket, plan: DhcpPlan, pool: DhcpPool, kind: 'offer' | 'ack' | 'inform', yiaddr: number, vendor: VendorProfile | undefined, hostname: string | undefined, now: number,
   ): Decision['reply'] {
-    const type = kind === 'offer' ? DHCP_MESSAGE.OFFER : DHCP_MESSAGE.ACK;
     const clientId = p.options.get(OPT.CLIENT_ID);
     const relayAgent = p.giaddr !== '0.0.0.0' ? p.options.get(OPT.RELAY_AGENT) : undefined;
-    const options: Array<readonly [number, Buffer]> = [
-      [OPT.MESSAGE_TYPE, Buffer.from([type])],
-      [OPT.SERVER_ID, ipBytes(plan.serverIp)],
-      ...replyOptions({
-        plan, pool, kind, vendor, requested: parameterList(p), now: new Date(now),
-        ...(hostname ? { hostname } : {}), ...(clientId ? { clientId } : {}), ...(relayAgent ? { relayAgent } : {}),
-      }),
-    ];
+    const options = [...commonOptions(plan, pool, kind, vendor, parameterList(p), hostname, now)];
+    // The echoes go last, after everything replyOptions would have put before them.
+    if (clientId) options.push([OPT.CLIENT_ID, clientId]);
+    if (relayAgent) options.push([OPT.RELAY_AGENT, relayAgent]);
     const message: DhcpMessage = {
       op: BOOTREPLY, htype: p.htype, hlen: p.hlen, xid: p.xid, flags: p.flags,
       ciaddr: kind === 'offer' ? '0.0.0.0' : p.ciaddr,
@@ -610,10 +640,33 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     }
   }
 
+  // No savepoint per request on the fast path: each would copy the pages it touches into a
+  // sub-journal, ~15 % of an exchange. Atomicity per request comes from the fallback instead.
+  const batchTx = db.transaction((inbounds: readonly Inbound[], plan: DhcpPlan) => inbounds.map((i) => handleInTx(i, plan)));
+
+  function handleBatch(inbounds: readonly Inbound[], plan: DhcpPlan): Array<Decision | Error> {
+    if (inbounds.length === 0) return [];
+    try {
+      return batchTx(inbounds, plan);
+    } catch {
+      // Rolled back: what the memo says was written may not be (the offers in memory stay: a
+      // retried DISCOVER gets the same address, which is what the client expects).
+      observed.clear();
+      return inbounds.map((i) => {
+        try {
+          return store.transaction(() => handleInTx(i, plan));
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      });
+    }
+  }
+
   return {
     // One transaction per request: the evidence, the lease and the outbox event commit together
     // (and once), before the reply is sent.
     handle: (inbound, plan) => store.transaction(() => handleInTx(inbound, plan)),
+    handleBatch,
     leaseOwner(ip) {
       const n = ipToInt(ip);
       return n === undefined ? undefined : store.owner(n, deps.clock.now().getTime())?.mac;

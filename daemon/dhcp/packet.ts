@@ -197,9 +197,10 @@ export function decodePacket(buf: Buffer): DecodeResult {
       yiaddr: intToIp(buf.readUInt32BE(16)),
       siaddr: intToIp(buf.readUInt32BE(20)),
       giaddr: intToIp(buf.readUInt32BE(24)),
-      chaddr: Buffer.from(buf.subarray(28, 44)),
-      sname: Buffer.from(buf.subarray(SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH)),
-      file: Buffer.from(buf.subarray(FILE_OFFSET, FILE_OFFSET + FILE_LENGTH)),
+      // Views, not copies: the option values are views of the datagram too.
+      chaddr: buf.subarray(28, 44),
+      sname: buf.subarray(SNAME_OFFSET, SNAME_OFFSET + SNAME_LENGTH),
+      file: buf.subarray(FILE_OFFSET, FILE_OFFSET + FILE_LENGTH),
       overload,
       options,
       type,
@@ -291,47 +292,32 @@ function writeIp(buf: Buffer, offset: number, ip: string | undefined): void {
   buf.writeUInt32BE(ip === undefined ? 0 : ipToInt(ip) ?? 0, offset);
 }
 
-/**
- * Encodes a message. Options go into the options area in order; when they do not fit within
- * `maxLength` the rest spill into `file`, then `sname` (option 52). Returns undefined when even
- * that is not enough: the caller drops options and tries again.
- */
-export function encodePacket(m: DhcpMessage, opts: EncodeOptions = {}): Buffer | undefined {
-  const maxLength = Math.max(OPTIONS_OFFSET + 4, opts.maxLength ?? DEFAULT_MAX_MESSAGE);
-  const mode = opts.overload ?? 'auto';
-  const pieces: Buffer[] = [];
-  for (const [code, value] of m.options) pieces.push(...optionPieces(code, value));
-  const total = pieces.reduce((n, p) => n + p.length, 0);
+/** Octets `value` takes on the wire as option instances of at most 255 octets each (RFC 3396). */
+function optionSize(value: Buffer): number {
+  return value.length === 0 ? 2 : value.length + 2 * Math.ceil(value.length / 255);
+}
 
-  // Areas: main (room for END, and for option 52 when spilling), file, sname.
-  const mainRoom = maxLength - OPTIONS_OFFSET - 1;
-  const spill = mode === 'always' || (mode === 'auto' && total > mainRoom);
-  const main: Buffer[] = [];
-  const file: Buffer[] = [];
-  const sname: Buffer[] = [];
-  if (!spill) {
-    if (total > mainRoom) return undefined;
-    main.push(...pieces);
-  } else {
-    const areas: Array<{ list: Buffer[]; room: number }> = [
-      { list: main, room: mainRoom - 3 },
-      { list: file, room: FILE_LENGTH - 1 },
-      { list: sname, room: SNAME_LENGTH - 1 },
-    ];
-    let at = 0;
-    for (let i = 0; i < pieces.length; i++) {
-      const piece = pieces[i]!;
-      // `always` (tests of the decoder): everything after the first option goes to file/sname.
-      if (mode === 'always' && i === 1 && at === 0) at = 1;
-      while (piece.length > areas[at]!.room) if (++at >= areas.length) return undefined;
-      areas[at]!.list.push(piece);
-      areas[at]!.room -= piece.length;
-    }
+/** Writes `code`/`value` at `at` (split as optionSize counts); returns where the next option goes. */
+function writeOption(buf: Buffer, at: number, code: number, value: Buffer): number {
+  if (value.length === 0) {
+    buf[at] = code;
+    buf[at + 1] = 0;
+    return at + 2;
   }
-  const overload = (file.length > 0 ? 1 : 0) | (sname.length > 0 ? 2 : 0);
-  const mainBytes = Buffer.concat([...(overload ? [Buffer.from([OPT.OVERLOAD, 1, overload])] : []), ...main, Buffer.from([OPT.END])]);
-  const length = Math.max(MIN_BOOTP_LENGTH, OPTIONS_OFFSET + mainBytes.length);
-  const buf = Buffer.alloc(length);
+  for (let i = 0; i < value.length; i += 255) {
+    const n = Math.min(255, value.length - i);
+    buf[at++] = code;
+    buf[at++] = n;
+    value.copy(buf, at, i, i + n);
+    at += n;
+  }
+  return at;
+}
+
+/** A zeroed message of `length` octets with the fixed header and the magic cookie written. */
+function header(m: DhcpMessage, length: number): Buffer {
+  // From Node's pool (small buffers), zeroed by hand: cheaper than Buffer.alloc per reply.
+  const buf = Buffer.allocUnsafe(length).fill(0);
   buf[0] = m.op;
   buf[1] = m.htype ?? 1;
   buf[2] = m.hlen ?? 6;
@@ -345,9 +331,56 @@ export function encodePacket(m: DhcpMessage, opts: EncodeOptions = {}): Buffer |
   writeIp(buf, 24, m.giaddr);
   if (typeof m.chaddr === 'string') Buffer.from(m.chaddr, 'hex').copy(buf, 28, 0, 16);
   else m.chaddr.copy(buf, 28, 0, 16);
+  buf.writeUInt32BE(MAGIC_COOKIE, COOKIE_OFFSET);
+  return buf;
+}
+
+/**
+ * Encodes a message. Options go into the options area in order; when they do not fit within
+ * `maxLength` the rest spill into `file`, then `sname` (option 52). Returns undefined when even
+ * that is not enough: the caller drops options and tries again.
+ */
+export function encodePacket(m: DhcpMessage, opts: EncodeOptions = {}): Buffer | undefined {
+  const maxLength = Math.max(OPTIONS_OFFSET + 4, opts.maxLength ?? DEFAULT_MAX_MESSAGE);
+  const mode = opts.overload ?? 'auto';
+  let total = 0;
+  for (const [, value] of m.options) total += optionSize(value);
+  // Areas: main (room for END, and for option 52 when spilling), file, sname.
+  const mainRoom = maxLength - OPTIONS_OFFSET - 1;
+  const spill = mode === 'always' || (mode === 'auto' && total > mainRoom);
+  if (!spill) {
+    // Every reply a phone gets: one buffer, options written straight into it.
+    if (total > mainRoom) return undefined;
+    const buf = header(m, Math.max(MIN_BOOTP_LENGTH, OPTIONS_OFFSET + total + 1));
+    let at = OPTIONS_OFFSET;
+    for (const [code, value] of m.options) at = writeOption(buf, at, code, value);
+    buf[at] = OPT.END;
+    return buf;
+  }
+  const pieces: Buffer[] = [];
+  for (const [code, value] of m.options) pieces.push(...optionPieces(code, value));
+  const main: Buffer[] = [];
+  const file: Buffer[] = [];
+  const sname: Buffer[] = [];
+  const areas: Array<{ list: Buffer[]; room: number }> = [
+    { list: main, room: mainRoom - 3 },
+    { list: file, room: FILE_LENGTH - 1 },
+    { list: sname, room: SNAME_LENGTH - 1 },
+  ];
+  let at = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    // `always` (tests of the decoder): everything after the first option goes to file/sname.
+    if (mode === 'always' && i === 1 && at === 0) at = 1;
+    while (piece.length > areas[at]!.room) if (++at >= areas.length) return undefined;
+    areas[at]!.list.push(piece);
+    areas[at]!.room -= piece.length;
+  }
+  const overload = (file.length > 0 ? 1 : 0) | (sname.length > 0 ? 2 : 0);
+  const mainBytes = Buffer.concat([...(overload ? [Buffer.from([OPT.OVERLOAD, 1, overload])] : []), ...main, Buffer.from([OPT.END])]);
+  const buf = header(m, Math.max(MIN_BOOTP_LENGTH, OPTIONS_OFFSET + mainBytes.length));
   if (file.length > 0) Buffer.concat([...file, Buffer.from([OPT.END])]).copy(buf, FILE_OFFSET);
   if (sname.length > 0) Buffer.concat([...sname, Buffer.from([OPT.END])]).copy(buf, SNAME_OFFSET);
-  buf.writeUInt32BE(MAGIC_COOKIE, COOKIE_OFFSET);
   mainBytes.copy(buf, OPTIONS_OFFSET);
   return buf;
 }

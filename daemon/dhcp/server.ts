@@ -21,8 +21,8 @@ import { ProvError } from '../../shared/errors.js';
 import type { SiteRecord } from '../../shared/sync/types.js';
 import { buildPlan, planKey, type DhcpPlan } from './config.js';
 import { isIpv4 } from './ip.js';
-import { createDhcpLogic, type Decision, type DhcpLogicOptions, type LeaseInfo } from './logic.js';
-import { MESSAGE_NAMES, decodePacket, type MalformedReason } from './packet.js';
+import { createDhcpLogic, type Decision, type DhcpLogicOptions, type Inbound, type LeaseInfo } from './logic.js';
+import { MESSAGE_NAMES, decodePacket, type DhcpPacket, type MalformedReason } from './packet.js';
 import { readUdpRcvbufErrors, readUdpSocketDrops } from './snmp.js';
 
 export interface DhcpServerOptions extends DhcpLogicOptions {
@@ -76,6 +76,8 @@ export interface DhcpStats {
   /** SO_RCVBUF granted (bytes, as the kernel reports it). */
   recvBufferSize: number | null;
   received: number;
+  /** Group commits: datagrams decided together in one transaction (received / batches is the mean batch). */
+  batches: number;
   offers: number;
   acks: number;
   naks: number;
@@ -181,7 +183,7 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
   };
 
   const counters = {
-    received: 0, offers: 0, acks: 0, naks: 0, informs: 0, declines: 0, releases: 0, malformed: 0, ignored: 0, notForUs: 0, silent: 0,
+    received: 0, batches: 0, offers: 0, acks: 0, naks: 0, informs: 0, declines: 0, releases: 0, malformed: 0, ignored: 0, notForUs: 0, silent: 0,
     poolExhausted: 0, noPool: 0, sendErrors: 0, errors: 0,
   };
   let sockets: { own: Socket; wild: Socket; address: string; port: number; recvBufferSize: number | null } | undefined;
@@ -246,29 +248,72 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
     }
   }
 
+  /**
+   * Group commit. Datagrams are queued as they arrive and decided together when the event loop's
+   * poll phase is over (setImmediate: everything libuv read in this turn), in ONE transaction whose
+   * commit comes before any of their replies is sent (logic.handleBatch): a phone is told about a
+   * lease only once it is in the database, and a burst pays for one commit instead of one per ACK.
+   * An idle server sees batches of one, so this adds no latency; a busy one gets larger batches
+   * exactly when it needs them (libuv reads at most 32 datagrams per socket and turn).
+   */
+  let queue: Array<{ msg: Buffer; rinfo: RemoteInfo }> = [];
+
   function onMessage(msg: Buffer, rinfo: RemoteInfo): void {
-    try {
-      counters.received++;
-      const s = sockets;
-      if (closed || !s) return;
+    counters.received++;
+    if (closed || !sockets) return;
+    if (queue.length === 0) setImmediate(drain);
+    queue.push({ msg, rinfo });
+  }
+
+  function drain(): void {
+    const batch = queue;
+    queue = [];
+    const s = sockets;
+    if (closed || !s) return;
+    counters.batches++;
+    const inbounds: Inbound[] = [];
+    for (const { msg, rinfo } of batch) {
       const r = decodePacket(msg);
-      if (!r.ok) return onMalformed(r.reason, rinfo);
+      if (!r.ok) onMalformed(r.reason, rinfo);
+      else inbounds.push({ packet: r.packet, source: { address: rinfo.address, port: rinfo.port } });
+    }
+    if (inbounds.length === 0) return;
+    let results: Array<Decision | Error>;
+    try {
       const plan = currentPlan(s.address);
       if (!plan) {
-        counters.ignored++;
+        counters.ignored += inbounds.length;
         return;
       }
-      const d = currentLogic.handle({ packet: r.packet, source: { address: rinfo.address, port: rinfo.port } }, plan);
+      results = currentLogic.handleBatch(inbounds, plan);
+    } catch (err) {
+      counters.errors += inbounds.length;
+      warnError((suppressed) => log.error({ err, suppressed }, 'dhcp request handler failed'));
+      return;
+    }
+    for (let i = 0; i < results.length; i++) {
+      const d = results[i]!;
+      if (d instanceof Error) {
+        counters.errors++;
+        warnError((suppressed) => log.error({ err: d, suppressed }, 'dhcp request handler failed'));
+      } else answer(s.own, d, inbounds[i]!.packet);
+    }
+  }
+
+  function answer(own: Socket, d: Decision, p: DhcpPacket): void {
+    try {
       count(d);
-      const fields = { outcome: d.outcome, type: MESSAGE_NAMES[r.packet.type], mac: d.mac, ip: d.ip, vendor: d.vendor, reason: d.reason, xid: r.packet.xid };
-      if (d.outcome === 'pool-exhausted' || d.outcome === 'no-pool') {
-        warnExhausted((suppressed) => log.warn({ ...fields, suppressed }, 'dhcp cannot offer an address'));
-      } else if (d.outcome === 'declined') {
-        log.warn(fields, 'dhcp address declined by the client (in use on the LAN): quarantined');
-      } else if (debug) log.debug({ ...fields, to: d.reply ? `${d.reply.to.address}:${d.reply.to.port}` : undefined }, 'dhcp');
+      if (d.outcome === 'pool-exhausted' || d.outcome === 'no-pool' || d.outcome === 'declined' || debug) {
+        const fields = { outcome: d.outcome, type: MESSAGE_NAMES[p.type], mac: d.mac, ip: d.ip, vendor: d.vendor, reason: d.reason, xid: p.xid };
+        if (d.outcome === 'pool-exhausted' || d.outcome === 'no-pool') {
+          warnExhausted((suppressed) => log.warn({ ...fields, suppressed }, 'dhcp cannot offer an address'));
+        } else if (d.outcome === 'declined') {
+          log.warn(fields, 'dhcp address declined by the client (in use on the LAN): quarantined');
+        } else log.debug({ ...fields, to: d.reply ? `${d.reply.to.address}:${d.reply.to.port}` : undefined }, 'dhcp');
+      }
       if (d.reply) {
         const to = d.reply.to;
-        s.own.send(d.reply.bytes, to.port, to.address, (err) => {
+        own.send(d.reply.bytes, to.port, to.address, (err) => {
           if (!err) return;
           counters.sendErrors++;
           warnError(() => log.warn({ err: err.message, to: `${to.address}:${to.port}` }, 'dhcp send failed'));

@@ -568,3 +568,42 @@ describe('DHCP evidence', () => {
     assert.equal(h.logic.leaseInfo('10.0.0.250'), undefined);
   });
 });
+
+describe('group commit (handleBatch)', () => {
+  test('a batch is decided in order and committed together; a request that throws costs only itself', () => {
+    const h = harness();
+    // knownMac is the logic's one call out of it: a cache that fails for this MAC.
+    const logic = createDhcpLogic({}, {
+      db: h.db, clock: h.clock,
+      knownMac: (m) => {
+        if (m === CISCO) throw new Error('cache unreadable');
+        return false;
+      },
+    });
+    const inbound = (t: number, mac: string, o: { requested?: string } = {}) => {
+      const opts: Array<[number, Buffer]> = [[OPT.MESSAGE_TYPE, Buffer.from([t])]];
+      if (o.requested) opts.push([OPT.REQUESTED_IP, ip(o.requested)], [OPT.SERVER_ID, ip(SERVER)]);
+      const r = decodePacket(encodePacket({ op: BOOTREQUEST, xid: 7, chaddr: mac, options: opts })!);
+      assert.ok(r.ok);
+      return { packet: r.packet, source: { address: '0.0.0.0', port: 68 } };
+    };
+    const offers = logic.handleBatch([inbound(DHCP_MESSAGE.DISCOVER, YEALINK), inbound(DHCP_MESSAGE.DISCOVER, CISCO), inbound(DHCP_MESSAGE.DISCOVER, POLY)], h.plan);
+    assert.equal(offers.length, 3);
+    assert.ok(offers[1] instanceof Error && offers[1].message === 'cache unreadable');
+    const [a, b] = [offers[0], offers[2]] as Decision[];
+    assert.equal(a!.outcome, 'offer');
+    assert.equal(b!.outcome, 'offer');
+    assert.notEqual(a!.ip, b!.ip);
+    // The batch was rolled back and decided again one by one: the others' evidence is still written.
+    const evidence = h.db.prepare(`SELECT mac FROM dhcp_clients ORDER BY mac`).pluck().all();
+    assert.deepEqual(evidence, [POLY, YEALINK]);
+    assert.equal(h.outbox('unknown_device').length, 2);
+
+    const acks = logic.handleBatch([inbound(DHCP_MESSAGE.REQUEST, YEALINK, { requested: a!.ip! }), inbound(DHCP_MESSAGE.REQUEST, POLY, { requested: b!.ip! })], h.plan);
+    assert.deepEqual(acks.map((d) => (d instanceof Error ? d.message : d.outcome)), ['ack', 'ack']);
+    const rows = h.db.prepare(`SELECT mac, state FROM dhcp_leases ORDER BY ip`).all();
+    assert.deepEqual(rows.map((r) => ({ ...(r as object) })), [{ mac: YEALINK, state: 'bound' }, { mac: POLY, state: 'bound' }]);
+    assert.equal(h.outbox('lease').length, 2);
+    assert.equal(h.db.inTransaction, false);
+  });
+});

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BOOTREPLY, BOOTREQUEST, DHCP_MESSAGE, MAGIC_COOKIE, OPT, decodePacket, encodePacket, maxMessageSize, optionIp, optionText, packetMac,
-  parameterList, type DhcpMessage,
+  ipToInt, parameterList, type DhcpMessage,
 } from '../../daemon/dhcp/index.js';
 
 const MAC = '001565a1b2c3';
@@ -208,5 +208,16 @@ describe('decodePacket under fuzz (fixed seed)', () => {
     }
     // Some mutations stay valid; what matters is that none threw.
     assert.ok(ok > 0);
+  });
+});
+
+describe('ipToInt', () => {
+  test('exactly the dotted quads (no leading zeros, signs, spaces or extra parts) become integers', () => {
+    assert.equal(ipToInt('10.0.0.1'), 167772161);
+    assert.equal(ipToInt('0.0.0.0'), 0);
+    assert.equal(ipToInt('255.255.255.255'), 0xffffffff);
+    for (const bad of ['', '1.2.3', '1.2.3.4.5', '1..2.3', '256.1.1.1', '01.2.3.4', '1.2.3.04', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.-4', '+1.2.3.4', '1e1.2.3.4', '1.2.3.4a', '1000.2.3.4']) {
+      assert.equal(ipToInt(bad), undefined, JSON.stringify(bad));
+    }
   });
 });
