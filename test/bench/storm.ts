@@ -24,6 +24,7 @@ import type { VendorId } from '../../shared/vendors/index.js';
 import { edgeFixture } from '../helpers/edge.js';
 import { bootMany, phoneSpec, SIM_VENDORS, TFTP_VENDORS, type BootResult, type PhoneSpec, type Protocol } from '../sim/phones.js';
 import { printTable, summarise, writeResult, type Figure, type Row } from './harness.js';
+import { bootStorm } from './storm-boot.js';
 
 const CLI = fileURLToPath(new URL('../../hub/cli.js', import.meta.url));
 const ANCHOR_HTTP = fileURLToPath(new URL('./anchor-http.js', import.meta.url));
@@ -34,6 +35,8 @@ export interface StormOptions {
   phones: number;
   vendor?: string | undefined;
   concurrency: number;
+  /** false: only the loopback HTTP/TFTP part (no namespaces, no DHCP). */
+  fullBoot?: boolean;
 }
 
 const haveTaskset = spawnSync('taskset', ['--version']).status === 0;
@@ -58,7 +61,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
  * `cmd args` pinned to CPU 1 when the machine has two. Its stderr is always drained (a child
  * blocked on a full pipe stalls mid-run: dnsmasq logs every missing file); the tail is kept.
  */
-function spawnPinned(cmd: string, args: string[], stdio: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
+export function spawnPinned(cmd: string, args: string[], stdio: 'pipe' | 'ignore' = 'pipe'): ChildProcess {
   const [c, a] = haveTaskset && twoCpus ? ['taskset', ['-c', '1', cmd, ...args]] : [cmd, args];
   const p = spawn(c, a as string[], { stdio: ['ignore', stdio, 'pipe'] });
   running.add(p);
@@ -74,7 +77,7 @@ function spawnPinned(cmd: string, args: string[], stdio: 'pipe' | 'ignore' = 'pi
 }
 
 /** Resolves with the first stdout text matching `re`; rejects after `ms` or if the process exits. */
-function waitFor(p: ChildProcess, re: RegExp, what: string, ms = 30_000): Promise<RegExpExecArray> {
+export function waitFor(p: ChildProcess, re: RegExp, what: string, ms = 30_000): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let text = '';
     let found = false;
@@ -100,7 +103,7 @@ function waitFor(p: ChildProcess, re: RegExp, what: string, ms = 30_000): Promis
   });
 }
 
-async function stop(p: ChildProcess | undefined): Promise<void> {
+export async function stop(p: ChildProcess | undefined): Promise<void> {
   if (!p || p.exitCode !== null || p.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => p.once('exit', () => resolve()));
   p.kill('SIGTERM');
@@ -202,7 +205,7 @@ function writeTree(dir: string, results: BootResult[]): number {
   return n;
 }
 
-function specsFor(vendors: readonly VendorId[], n: number, salt: number): PhoneSpec[] {
+export function specsFor(vendors: readonly VendorId[], n: number, salt: number): PhoneSpec[] {
   const counts = new Map<VendorId, number>();
   return Array.from({ length: n }, (_, i) => {
     const v = vendors[i % vendors.length]!;
@@ -227,6 +230,7 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
   const work = mkdtempSync(join(tmpdir(), 'edgeprov-storm-'));
   chmodSync(work, 0o755);
   const children: ChildProcess[] = [];
+  let loopback: Record<string, unknown> = {};
   try {
     const cfg = join(work, 'daemon.json');
     const tftpPort = await freeUdpPort();
@@ -351,7 +355,7 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
       const e = v.find((r) => r.firstError);
       if (e) process.stdout.write(`  first failure, ${k}: ${e.firstError}\n`);
     }
-    const file = writeResult(root, 'storm', {
+    loopback = {
       phones: opts.phones, concurrency: opts.concurrency, reps: opts.reps, httpVendors, tftpVendors, pinned: haveTaskset && twoCpus,
       samples, failures,
       ratios: {
@@ -359,11 +363,24 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
         ...(samples['nginx-http'] ? { http_vs_nginx: rate('daemon-http').median / rate('nginx-http').median } : {}),
         ...(samples['dnsmasq-tftp'] ? { tftp_vs_dnsmasq: rate('daemon-tftp').median / rate('dnsmasq-tftp').median } : {}),
       },
-    });
-    process.stdout.write(`  written: ${file}\n`);
+    };
   } finally {
     for (const c of children.reverse()) await stop(c);
     rmSync(work, { recursive: true, force: true });
     fixture.close();
   }
+
+  let fullBoot: Record<string, unknown> = { skipped: 'not asked for (--no-full-boot)' };
+  if (opts.fullBoot !== false) {
+    const b = await bootStorm({ reps: opts.reps, phones: opts.phones });
+    if (b.runs.length === 0) {
+      process.stdout.write(`\nstorm, full boot (DHCP, then files): SKIPPED — ${b.skipped}\n`);
+    } else {
+      printTable(`storm, full boot in network namespaces: ${opts.phones} phones (half HTTP, half TFTP), each DHCP then its files; edgeprov daemon vs Kea + nginx + dnsmasq, servers on CPU 1`, b.rows);
+      if (b.skipped) process.stdout.write(`  SKIPPED ${b.skipped}\n`);
+    }
+    fullBoot = { ...(b.skipped ? { skipped: b.skipped } : {}), rows: b.rows, runs: b.runs };
+  }
+  const file = writeResult(root, 'storm', { ...loopback, full_boot: fullBoot });
+  process.stdout.write(`  written: ${file}\n`);
 }
