@@ -53,6 +53,14 @@ interface DaemonRep {
   idleWarm: number;
   stormFailures: number;
   servedFailures: number;
+  /** Rendered files the daemon holds in memory when idle at the end (its /metrics gauge). */
+  renderEntries: number;
+}
+
+async function renderEntries(http: { host: string; port: number }): Promise<number> {
+  const text = await (await fetch(`http://${http.host}:${http.port}/metrics`)).text();
+  const m = /^edgeprov_render_cache_entries\s+(\d+)/m.exec(text);
+  return m ? Number(m[1]) : NaN;
 }
 
 /** VmRSS of an empty Node process (the floor of any Node daemon), started pinned as the daemon is. */
@@ -102,11 +110,14 @@ async function daemonReps(o: MemoryBenchOptions): Promise<DaemonRep[]> {
         const servedFailures = rest.filter((r) => !r.ok).length;
         await sleep(SETTLE_MS);
         const idleWarm = procMemory(daemon.pid)?.rss ?? NaN;
-        const r: DaemonRep = { emptyNode, idleStart, stormPeak: Math.max(peak.hwm, peak.peakRss), stormPeakSampled: peak.peakRss, idleWarm, stormFailures, servedFailures };
+        const r: DaemonRep = {
+          emptyNode, idleStart, stormPeak: Math.max(peak.hwm, peak.peakRss), stormPeakSampled: peak.peakRss, idleWarm, stormFailures, servedFailures,
+          renderEntries: await renderEntries(http),
+        };
         reps.push(r);
         process.stdout.write(
           `  rep ${rep + 1}/${o.reps} daemon: idle at start ${(idleStart / MB).toFixed(1)} MB, storm peak ${(r.stormPeak / MB).toFixed(1)} MB ` +
-            `(${stormFailures} failed), idle with ${DEVICES} served ${(idleWarm / MB).toFixed(1)} MB (${servedFailures} failed); empty node ${(emptyNode / MB).toFixed(1)} MB\n`,
+            `(${stormFailures} failed), idle with ${DEVICES} served ${(idleWarm / MB).toFixed(1)} MB (${servedFailures} failed, ${r.renderEntries} rendered files held); empty node ${(emptyNode / MB).toFixed(1)} MB\n`,
         );
       } finally {
         await stop(daemon);
@@ -203,7 +214,7 @@ export async function benchMemory(root: string, o: MemoryBenchOptions): Promise<
   ];
   const failures = d.reduce((n, r) => n + r.stormFailures + r.servedFailures, 0);
   printTable(`memory: RSS from /proc/<pid>/status, ${o.reps} reps (median, min–max); daemon pinned to CPU 1`, rows);
-  process.stdout.write(`  phone failures during the daemon runs (all reps): ${failures}\n`);
+  process.stdout.write(`  phone failures during the daemon runs (all reps): ${failures}; rendered files the idle daemon held: ${d.map((r) => r.renderEntries).join(', ')}\n`);
   const file = writeResult(root, 'memory', { devices: DEVICES, phones: o.phones, edges: o.edges, reps: o.reps, settle_ms: SETTLE_MS, rows, daemon: d, hub: h });
   process.stdout.write(`  written: ${file}\n`);
 }

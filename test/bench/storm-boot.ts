@@ -210,14 +210,14 @@ function rowsFor(runs: BootRun[], phones: number, missing: string[]): Row[] {
   const row = (what: string, unit: string, f: (r: BootRun) => number, higherIsBetter: boolean, goal?: string): Row => {
     const a = pick('anchors', f);
     return {
-      what: a ? what : `${what} [anchor SKIPPED: ${missing.join(', ')}]`, unit, ours: pick('ours', f)!, higherIsBetter,
-      ...(a ? { anchor: { name: anchorName, figure: a } } : {}), ...(goal ? { goal } : {}),
+      what, unit, ours: pick('ours', f)!, higherIsBetter,
+      ...(a ? { anchor: { name: anchorName, figure: a } } : { skippedAnchor: { name: anchorName, why: `${missing.join(', ')} missing` } }), ...(goal ? { goal } : {}),
     };
   };
   const count = (what: string, f: (r: BootRun) => number, goal?: string): Row => {
     // Counts are often 0 on both sides, where a ratio means nothing: the anchor's figure goes in the label.
     const a = pick('anchors', f);
-    const label = a ? `${what} [${anchorName}: ${a.median} (${a.min}–${a.max})]` : `${what} [anchor SKIPPED]`;
+    const label = a ? `${what} [${anchorName}: ${a.median} (${a.min}–${a.max})]` : `${what} [${anchorName}: SKIPPED]`;
     return { what: label, unit: '', ours: pick('ours', f)!, higherIsBetter: false, ...(goal ? { goal } : {}) };
   };
   return [
