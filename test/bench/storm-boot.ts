@@ -37,6 +37,8 @@ export interface BootRun extends BootFigures {
   clientRcvbufDrops: number;
   retransmits: number;
   naks: number;
+  /** CPU % of the one client process over the storm (≈ 100: the client set the pace). */
+  clientCpuPct: number;
   firstError?: string | undefined;
 }
 
@@ -62,7 +64,15 @@ async function listening(ns: string, proto: 'tcp' | 'udp', port: number, what: s
   throw new Error(`${what} is not listening on ${proto}/${port} after 5 s`);
 }
 
-async function storm(pair: NsPair, dir: string, tag: string, phones: Array<{ spec: PhoneSpec; protocol: Protocol }>, procs: Set<LineProcess>, saveDir?: string): Promise<{ results: PhoneOutcome[]; retransmits: number; naks: number; firstError?: string }> {
+export interface ClientPhoneResult extends PhoneOutcome {
+  mac: string;
+  protocol: Protocol;
+  ip?: string;
+  error?: string;
+}
+
+/** One storm of the boot-storm client in the client namespace, to its result (bounded). */
+export async function runBootClient(pair: NsPair, dir: string, tag: string, phones: Array<{ spec: PhoneSpec; protocol: Protocol }>, procs: Set<LineProcess>, saveDir?: string): Promise<{ results: ClientPhoneResult[]; retransmits: number; naks: number; clientCpuPct: number; firstError?: string }> {
   const config = join(dir, `client-${tag}.json`);
   writeFileSync(config, JSON.stringify({ server: STORM_SERVER_IP, localAddress: STORM_CLIENT_IP, httpPort: 80, tftpPort: 69, phones, spreadMs: SPREAD_MS, timeoutMs: TIMEOUT_MS, seed: 7, ...(saveDir ? { saveDir } : {}) }));
   const [cmd, args] = await pinned(pair.client, 0, process.execPath, [CLIENT, config]);
@@ -70,9 +80,9 @@ async function storm(pair: NsPair, dir: string, tag: string, phones: Array<{ spe
   procs.add(proc);
   try {
     const r = await proc.waitFor((e) => e.event === 'result', 'the boot-storm client result', TIMEOUT_MS + 20_000);
-    const results = r.results as Array<PhoneOutcome & { error?: string; mac: string }>;
+    const results = r.results as ClientPhoneResult[];
     const failed = results.find((x) => !x.ok);
-    return { results, retransmits: r.retransmits as number, naks: r.naks as number, ...(failed ? { firstError: `${failed.mac}: ${failed.error}` } : {}) };
+    return { results, retransmits: r.retransmits as number, naks: r.naks as number, clientCpuPct: r.clientCpuPct as number, ...(failed ? { firstError: `${failed.mac}: ${failed.error}` } : {}) };
   } finally {
     await proc.stop('SIGKILL', 2000);
     procs.delete(proc);
@@ -80,15 +90,35 @@ async function storm(pair: NsPair, dir: string, tag: string, phones: Array<{ spe
 }
 
 async function timed(pair: NsPair, dir: string, stack: BootRun['stack'], tag: string, phones: Array<{ spec: PhoneSpec; protocol: Protocol }>, procs: Set<LineProcess>, saveDir?: string): Promise<BootRun> {
-  const warm = await storm(pair, dir, `${tag}-warm`, phones, procs, saveDir);
+  const warm = await runBootClient(pair, dir, `${tag}-warm`, phones, procs, saveDir);
   if (saveDir && warm.results.some((r) => !r.ok)) throw new Error(`warm-up against our daemon: ${warm.results.filter((r) => !r.ok).length} phones failed, e.g. ${warm.firstError}`);
   const s0 = await rcvbufErrors(pair.server);
   const c0 = await rcvbufErrors(pair.client);
-  const r = await storm(pair, dir, tag, phones, procs);
+  const r = await runBootClient(pair, dir, tag, phones, procs);
   return {
-    stack, ...bootFigures(r.results), retransmits: r.retransmits, naks: r.naks, firstError: r.firstError,
+    stack, ...bootFigures(r.results), retransmits: r.retransmits, naks: r.naks, clientCpuPct: r.clientCpuPct, firstError: r.firstError,
     serverRcvbufDrops: (await rcvbufErrors(pair.server)) - s0, clientRcvbufDrops: (await rcvbufErrors(pair.client)) - c0,
   };
+}
+
+/** The site of a full-boot storm: DHCP `full` on the storm pool, the edge at the server namespace's address. */
+export const BOOT_SITE = {
+  provision_limit: 0, edge_lan_ip: STORM_SERVER_IP,
+  dhcp: { mode: 'full', pool_start: POOL_START, pool_end: POOL_END, subnet_mask: '255.255.128.0', router: STORM_SERVER_IP, dns: [STORM_SERVER_IP], lease_time_s: 3600 },
+};
+
+/** `edgeprov daemon` in the server namespace (CPU 1) on `dbPath`: DHCP, HTTP :80, TFTP :69; resolves once all three listen. */
+export async function startDaemonInNs(pair: NsPair, dir: string, dbPath: string, procs: Set<LineProcess>): Promise<LineProcess> {
+  const config = join(dir, 'daemon.json');
+  writeFileSync(config, JSON.stringify({
+    db_path: dbPath, http_host: STORM_SERVER_IP, http_port: 80, tftp_host: STORM_SERVER_IP, tftp_port: 69, dhcp_address: STORM_SERVER_IP, log_level: 'info',
+  }));
+  const [cmd, args] = await pinned(pair.server, 1, process.execPath, [CLI, 'daemon', '--config', config]);
+  const daemon = new LineProcess(cmd, args);
+  procs.add(daemon);
+  await daemon.waitFor((e) => e.msg === 'dhcp listening', 'the daemon\'s DHCP to listen', 30_000);
+  await daemon.waitFor((e) => e.msg === 'listening', 'the daemon to listen', 30_000);
+  return daemon;
 }
 
 export async function bootStorm(opts: { reps: number; phones: number }): Promise<BootOutcome> {
@@ -102,13 +132,7 @@ export async function bootStorm(opts: { reps: number; phones: number }): Promise
   const tftpSpecs = specsFor(TFTP_VENDORS, Math.floor(opts.phones / 2), 5);
   const phones = [...httpSpecs.map((spec) => ({ spec, protocol: 'http' as const })), ...tftpSpecs.map((spec) => ({ spec, protocol: 'tftp' as const }))];
   process.stdout.write(`storm (full boot): setting up ${phones.length} phones through the hub API…\n`);
-  const fixture = await edgeFixture({
-    specs: [...httpSpecs, ...tftpSpecs], lines: 1,
-    site: {
-      provision_limit: 0, edge_lan_ip: STORM_SERVER_IP,
-      dhcp: { mode: 'full', pool_start: POOL_START, pool_end: POOL_END, subnet_mask: '255.255.128.0', router: STORM_SERVER_IP, dns: [STORM_SERVER_IP], lease_time_s: 3600 },
-    },
-  });
+  const fixture = await edgeFixture({ specs: [...httpSpecs, ...tftpSpecs], lines: 1, site: BOOT_SITE });
   const dir = mkdtempSync(join(tmpdir(), 'edgeprov-bench-boot-'));
   chmodSync(dir, 0o755);
   const tree = join(dir, 'files');
@@ -124,10 +148,6 @@ export async function bootStorm(opts: { reps: number; phones: number }): Promise
   try {
     const [s, c] = stormCidrs();
     pair = await createPair('bboot', s, c);
-    const daemonCfg = join(dir, 'daemon.json');
-    writeFileSync(daemonCfg, JSON.stringify({
-      db_path: fixture.dbPath, http_host: STORM_SERVER_IP, http_port: 80, tftp_host: STORM_SERVER_IP, tftp_port: 69, dhcp_address: STORM_SERVER_IP, log_level: 'info',
-    }));
     const nginxConf = join(dir, 'nginx.conf');
     writeFileSync(nginxConf, [
       'daemon off;', 'worker_processes 1;', `pid ${join(dir, 'nginx.pid')};`, `error_log ${join(dir, 'nginx-error.log')} warn;`,
@@ -139,12 +159,8 @@ export async function bootStorm(opts: { reps: number; phones: number }): Promise
     for (let rep = 0; rep < opts.reps; rep++) {
       // Ours: one daemon process doing all three protocols.
       {
-        const [cmd, args] = await pinned(pair.server, 1, process.execPath, [CLI, 'daemon', '--config', daemonCfg]);
-        const daemon = new LineProcess(cmd, args);
-        procs.add(daemon);
+        const daemon = await startDaemonInNs(pair, dir, fixture.dbPath, procs);
         try {
-          await daemon.waitFor((e) => e.msg === 'dhcp listening', 'the daemon\'s DHCP to listen', 30_000);
-          await daemon.waitFor((e) => e.msg === 'listening', 'the daemon to listen', 30_000);
           const r = await timed(pair, dir, 'ours', `ours-${rep}`, phones, procs, rep === 0 ? tree : undefined);
           runs.push(r);
           report(rep, r);
@@ -197,7 +213,7 @@ function report(rep: number, r: BootRun): void {
   process.stdout.write(
     `  full boot rep ${rep + 1} ${r.stack}: ${r.ok}/${r.phones} provisioned, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ` +
       `all done ${Number.isFinite(r.allDoneMs) ? `${r.allDoneMs.toFixed(0)} ms` : '—'}, DHCP p99 ${r.dhcpP99Ms.toFixed(0)} ms, retransmits ${r.retransmits}, ` +
-      `rcvbuf drops ${r.serverRcvbufDrops}/${r.clientRcvbufDrops} (server/client)${r.firstError ? `; first failure ${r.firstError}` : ''}\n`,
+      `rcvbuf drops ${r.serverRcvbufDrops}/${r.clientRcvbufDrops} (server/client), client CPU ${r.clientCpuPct.toFixed(0)} %${r.firstError ? `; first failure ${r.firstError}` : ''}\n`,
   );
 }
 
@@ -229,5 +245,6 @@ function rowsFor(runs: BootRun[], phones: number, missing: string[]): Row[] {
     count('full boot: failures', (r) => r.failures, '0'),
     count('full boot: server receive-buffer drops (Udp RcvbufErrors)', (r) => r.serverRcvbufDrops, '0'),
     count('full boot: DHCP retransmissions', (r) => r.retransmits),
+    count('full boot: load generator CPU % (≈ 100: the client, not the server, set the pace)', (r) => Math.round(r.clientCpuPct)),
   ];
 }
