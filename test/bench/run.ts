@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- <suite> [--seconds S] [--reps N] [--phones N] [--vendor V] [--concurrency C] [--edges N]`:
+ * `npm run bench -- <suite> [--seconds S] [--reps N] [--phones N] [--vendor V] [--concurrency C] [--edges N] [--no-full-boot]`:
  * benchmarks live apart from the tests and print their figures beside anchors measured in the
  * same run. Suites: render, storm, dhcp, sync, import, memory;
  * with no suite named, all of them run in that order.

@@ -13,6 +13,7 @@
  * storm of the same phones. Half the phones boot over HTTP (all ten vendors), half over TFTP (the
  * TFTP vendors). Lease files persist across repetitions for both stacks.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,12 +139,14 @@ export async function bootStorm(opts: { reps: number; phones: number }): Promise
   const tree = join(dir, 'files');
   mkdirSync(tree);
   const procs = new Set<LineProcess>();
+  let pair: NsPair | undefined;
+  // Runs before storm.ts's own handler (which exits at once): so synchronous, namespaces included.
   const kill = (): void => {
     for (const p of procs) p.child.kill('SIGKILL');
+    if (pair) for (const ns of [pair.server, pair.client]) spawnSync('ip', ['netns', 'del', ns]);
   };
-  process.once('SIGINT', kill);
-  process.once('SIGTERM', kill);
-  let pair: NsPair | undefined;
+  process.prependOnceListener('SIGINT', kill);
+  process.prependOnceListener('SIGTERM', kill);
   const runs: BootRun[] = [];
   try {
     const [s, c] = stormCidrs();

@@ -13,6 +13,11 @@
  * store them) and do not re-parse what they were served (the warm-up pass checked every file).
  * The site's provision limit is 0 so repeated boots are never refused: the policy's transaction
  * still runs and records every device file.
+ *
+ * Then, unless `--no-full-boot`, the full boot (test/bench/storm-boot.ts): the same number of phones,
+ * each doing DHCP and then its files, inside network namespaces, against the daemon doing all three
+ * and against Kea + nginx + dnsmasq. Its rows are added after the loopback table, which keeps its
+ * meaning; both go to bench-results/storm.json (the full boot under `full_boot`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
