@@ -4,6 +4,7 @@
  * sees a dangling user reference; any write that changes what a device would render re-emits it.
  */
 import type { Db } from '../db/open.js';
+import { stmt } from '../db/statements.js';
 import type { Writer } from '../db/store.js';
 import type { SipAccount } from '../../shared/domain.js';
 import type { DeviceRecord } from '../../shared/sync/types.js';
@@ -40,17 +41,16 @@ export interface DeviceRow {
 export type AssignedExtension = DeviceRecord['extensions'][number];
 
 export function findDeviceRow(db: Db, mac: string): DeviceRow | undefined {
-  return db.prepare(`SELECT * FROM devices WHERE mac = ?`).get(mac) as DeviceRow | undefined;
+  return stmt(db, `SELECT * FROM devices WHERE mac = ?`).get(mac) as DeviceRow | undefined;
 }
 
 export function assignedExtensions(db: Db, mac: string): AssignedExtension[] {
-  const users = db
-    .prepare(
-      `SELECT u.id AS user_id, u.extension, u.display_name FROM device_users du JOIN users u ON u.id = du.user_id
-       WHERE du.mac = ? ORDER BY du.position`,
-    )
-    .all(mac) as Array<Omit<AssignedExtension, 'accounts'>>;
-  const accounts = db.prepare(`SELECT * FROM sip_accounts WHERE user_id = ? ORDER BY id`);
+  const users = stmt(
+    db,
+    `SELECT u.id AS user_id, u.extension, u.display_name FROM device_users du JOIN users u ON u.id = du.user_id
+     WHERE du.mac = ? ORDER BY du.position`,
+  ).all(mac) as Array<Omit<AssignedExtension, 'accounts'>>;
+  const accounts = stmt(db, `SELECT * FROM sip_accounts WHERE user_id = ? ORDER BY id`);
   return users.map((u) => ({ ...u, accounts: accounts.all(u.user_id) as SipAccount[] }));
 }
 

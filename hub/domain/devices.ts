@@ -13,6 +13,7 @@ import type { Writer } from '../db/store.js';
 import type { DeviceFilter, DevicePatch, Selection } from '../api/schemas.js';
 import { emitDevice, emitDeviceTombstone, findDeviceRow, type DeviceRow } from './devices-sync.js';
 import { getSite, findSite } from './sites.js';
+import { stmt } from '../db/statements.js';
 import { renderDeviceConfig, type TemplateCache } from './render.js';
 
 export interface DeviceStatus {
@@ -265,12 +266,11 @@ export interface NewDevice {
 }
 
 export function insertDevice(w: Writer, d: NewDevice): void {
-  w.db
-    .prepare(
-      `INSERT INTO devices(mac, site_id, vendor, model, name, login_password, engine, prov_username, prov_password, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'default', ?, ?, ?, ?)`,
-    )
-    .run(d.mac, d.site_id, d.vendor, d.model, d.name, newSecret(9), d.mac, newSecret(), w.now, w.now);
+  stmt(
+    w.db,
+    `INSERT INTO devices(mac, site_id, vendor, model, name, login_password, engine, prov_username, prov_password, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'default', ?, ?, ?, ?)`,
+  ).run(d.mac, d.site_id, d.vendor, d.model, d.name, newSecret(9), d.mac, newSecret(), w.now, w.now);
   emitDevice(w, d.mac);
   w.audit({ action: 'device.create', target_type: 'device', target_id: d.mac, after: d });
 }

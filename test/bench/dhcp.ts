@@ -68,7 +68,8 @@ export async function benchDhcp(root: string, o: DhcpBenchOptions): Promise<void
   const fig = (rs: StormRun[], f: (r: StormRun) => number) => summarise(rs.map(f));
   const allBound = (r: StormRun): number => r.storm.allBoundMs ?? Number.POSITIVE_INFINITY;
   const rate = (r: StormRun): number => r.closed?.exchangesPerS ?? 0;
-  const anchor = (f: (r: StormRun) => number) => (kea ? { anchor: { name: 'Kea', figure: fig(runs.kea, f) } } : {});
+  const anchor = (f: (r: StormRun) => number) =>
+    kea ? { anchor: { name: 'Kea', figure: fig(runs.kea, f) } } : { skippedAnchor: { name: 'Kea', why: 'kea-dhcp4 not installed (apt-get install kea-dhcp4-server)' } };
   const rows: Row[] = [
     { what: `time to all-bound, ${PHONES} phones within 1 s`, unit: 'ms', ours: fig(runs.ours, allBound), ...anchor(allBound), higherIsBetter: false, goal: "≤ Kea's" },
     { what: `closed-loop exchanges (C=${concurrency})`, unit: '/s', ours: fig(runs.ours, rate), ...anchor(rate), higherIsBetter: true, goal: "≥ Kea's" },
@@ -79,7 +80,7 @@ export async function benchDhcp(root: string, o: DhcpBenchOptions): Promise<void
     ] as const).map(([what, f, goal]): Row => {
       // Counts (often 0 on both sides, where a ratio means nothing): Kea's figure goes in the label.
       const k = kea ? fig(runs.kea, f) : undefined;
-      const label = k ? `${what} [Kea: ${k.median} (${k.min}–${k.max})]` : what;
+      const label = k ? `${what} [Kea: ${k.median} (${k.min}–${k.max})]` : `${what} [Kea: SKIPPED]`;
       return { what: label, unit: '', ours: fig(runs.ours, f), higherIsBetter: false, ...(goal ? { goal } : {}) };
     }),
   ];

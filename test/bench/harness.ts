@@ -25,6 +25,8 @@ export interface Row {
   unit: string;
   ours: Figure;
   anchor?: { name: string; figure: Figure };
+  /** The anchor this row should have had, and why it could not be measured: printed as SKIPPED. */
+  skippedAnchor?: { name: string; why: string };
   /** true when a higher figure is better (rates); false for latencies and memory. */
   higherIsBetter: boolean;
   goal?: string;
@@ -44,6 +46,7 @@ export function printTable(title: string, rows: Row[]): void {
       const ratio = r.higherIsBetter ? r.ours.median / a.median : a.median / r.ours.median;
       line += `\n    vs ${r.anchor.name}: ${fmt(a.median)} ${r.unit} (${fmt(a.min)}–${fmt(a.max)})  → ratio ${ratio.toFixed(2)}×`;
     }
+    else if (r.skippedAnchor) line += `\n    vs ${r.skippedAnchor.name}: SKIPPED — ${r.skippedAnchor.why}  → no ratio`;
     if (r.goal) line += `\n    goal: ${r.goal}`;
     lines.push(line);
   }

@@ -85,7 +85,9 @@ export async function benchRender(root: string, opts: { seconds: number; reps: n
   printTable(`render: templates/yealink/device.ftl, 16 lines, ${ourOutput.length} bytes, one core (output vs FreeMarker: ${parity})`, [
     {
       what: 'edgeprov FreeMarker engine', unit: 'renders/s', ours, higherIsBetter: true, goal: '≥ 1.0× the warm JVM',
-      ...(anchor ? { anchor: { name: 'Apache FreeMarker 2.3.31, warm JVM', figure: anchor } } : {}),
+      ...(anchor
+        ? { anchor: { name: 'Apache FreeMarker 2.3.31, warm JVM', figure: anchor } }
+        : { skippedAnchor: { name: 'Apache FreeMarker, warm JVM', why: `javac or ${FREEMARKER_JAR} missing (apt-get install default-jdk-headless libfreemarker-java)` } }),
     },
   ]);
   const file = writeResult(root, 'render', { template: 'templates/yealink/device.ftl', lines: 16, bytes: ourOutput.length, parity, ours, anchor: anchor ?? null, ratio: anchor ? ours.median / anchor.median : null });

@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- <suite> [--seconds S] [--reps N] [--phones N] [--vendor V] [--concurrency C] [--edges N]`:
+ * `npm run bench -- <suite> [--seconds S] [--reps N] [--phones N] [--vendor V] [--concurrency C] [--edges N] [--no-full-boot]`:
  * benchmarks live apart from the tests and print their figures beside anchors measured in the
- * same run. Suites: render, storm, dhcp, sync.
+ * same run. Suites: render, storm, dhcp, sync, import, memory;
+ * with no suite named, all of them run in that order.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,8 @@ import { benchRender } from './render.js';
 import { benchStorm } from './storm.js';
 import { benchDhcp } from './dhcp.js';
 import { benchSync } from './sync.js';
+import { benchImport } from './import.js';
+import { benchMemory } from './memory.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -19,6 +22,7 @@ interface SuiteOptions {
   vendor: string | undefined;
   concurrency: number;
   edges: number;
+  fullBoot: boolean;
 }
 
 const SUITES: Record<string, (opts: SuiteOptions) => Promise<void>> = {
@@ -26,6 +30,8 @@ const SUITES: Record<string, (opts: SuiteOptions) => Promise<void>> = {
   storm: (o) => benchStorm(ROOT, o),
   dhcp: (o) => benchDhcp(ROOT, o),
   sync: (o) => benchSync(ROOT, o),
+  import: (o) => benchImport(ROOT, o),
+  memory: (o) => benchMemory(ROOT, o),
 };
 
 async function main(): Promise<void> {
@@ -38,6 +44,7 @@ async function main(): Promise<void> {
       vendor: { type: 'string' },
       concurrency: { type: 'string', default: '64' },
       edges: { type: 'string', default: '200' },
+      'no-full-boot': { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -49,7 +56,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const suite = SUITES[name];
     if (!suite) throw new Error(`unknown suite "${name}"; suites: ${Object.keys(SUITES).join(', ')}`);
-    await suite({ seconds, reps, phones: Number(values.phones), vendor: values.vendor, concurrency: Number(values.concurrency), edges: Number(values.edges) });
+    await suite({ seconds, reps, phones: Number(values.phones), vendor: values.vendor, concurrency: Number(values.concurrency), edges: Number(values.edges), fullBoot: !values['no-full-boot'] });
   }
 }
 

@@ -1,7 +1,6 @@
 /** Device Management: import, list, settings, users, bulk actions, templates and config preview. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
-import { ProvError } from '../../../shared/errors.js';
 import { parseMac } from '../../../shared/mac.js';
 import {
   Assignment, Device, DeviceListQuery, DevicePatch, Engine, ExportRequest, ImportRequest, ImportResult, Selection, Template, TemplateUpload,
@@ -31,20 +30,22 @@ export const deviceRoutes = newRouter()
       const actor = requireAdmin(c);
       const req = c.req.valid('json');
       const { store } = c.get('deps');
-      const plan = planImport(store.db, req);
+      // An import is planned once, inside the write lock (a concurrent writer, e.g. the CLI, cannot
+      // slip a duplicate in); a plan with errors writes nothing. Planning twice cost a quarter of
+      // a 10,000-row import.
+      const plan = req.preview
+        ? planImport(store.db, req)
+        : store.write(actor, (w) => {
+            const p = planImport(w.db, req);
+            if (p.errors.length === 0) applyImport(w, p);
+            return p;
+          });
       const body = (applied: boolean) => ({
         applied, total: plan.total, errors: plan.errors, warnings: plan.warnings,
         created: plan.created.map(({ line, mac, vendor, model, name, site_id }) => ({ line, mac, vendor, model, name, site_id })),
       });
       if (plan.errors.length > 0) return c.json(body(false), 400);
-      if (req.preview) return c.json(body(false), 200);
-      // Planned outside the write lock, checked again inside it: a concurrent import cannot slip a duplicate in.
-      store.write(actor, (w) => {
-        const again = planImport(w.db, req);
-        if (again.errors.length > 0) throw new ProvError('IMPORT_INVALID', 'the inventory changed while importing; nothing was applied', { errors: again.errors });
-        applyImport(w, again);
-      });
-      return c.json(body(true), 200);
+      return c.json(body(!req.preview), 200);
     },
   )
   .openapi(
