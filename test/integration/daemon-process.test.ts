@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { recordProvisioned } from '../../hub/domain/devices.js';
+import { reportProvisioned } from '../helpers/counters.js';
 import { checkConfig } from '../../shared/vendors/formats/index.js';
 import { TFTP_VENDORS, SIM_VENDORS, bootPhone, type BootResult } from '../sim/phones.js';
 import { httpGet, tftpGet } from '../sim/transport.js';
@@ -203,7 +203,7 @@ describe('the provision counter at limit 1, end to end', () => {
   test('a reset baseline applied to the cache file while the daemon runs allows exactly one more session, over HTTP and TFTP', async () => {
     // The hub learns the edge's counts (as sync will deliver the outbox), then the admin resets both phones.
     for (const p of [yea, poly]) {
-      recordProvisioned(f.h.db, { mac: p.spec.mac, at: new Date().toISOString(), ip: '127.0.0.1', user_agent: null, firmware: null, config_hash: 'x', count: 1 });
+      reportProvisioned(f.h.db, { mac: p.spec.mac, at: new Date().toISOString(), ip: '127.0.0.1', user_agent: null, firmware: null, config_hash: 'x', count: 1 });
     }
     await f.h.json('POST', '/devices/actions/reset-counter', { body: { macs: [yea.spec.mac, poly.spec.mac] } });
     assert.ok(f.sync() > 0, 'the reset reached the cache file');
