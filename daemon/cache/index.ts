@@ -35,7 +35,10 @@ export interface Cache {
   /** Org templates for a vendor and engine, newest first (model-specific before vendor-wide). */
   orgTemplates(vendor: string, engine: string): TemplateRecord[];
   setting<T>(key: string): T | undefined;
+  /** The hub's counter state for a device (its slots and baselines), if it has any. */
   counterReset(mac: string): CounterResetRecord | undefined;
+  /** This edge DB's random id: its G-counter slot and outbox sequence (a wiped edge gets a new one). */
+  readonly dbId: string;
   /**
    * Bumped by every apply that changed something, and when another connection (another process
    * applying to the same file) committed since the last look: callers key their render caches on it.
@@ -84,6 +87,7 @@ export function createCache(options: { path: string }, deps: { clock: Clock }): 
   );
   const get = db.prepare(`SELECT data FROM mirror WHERE entity = ? AND key = ? AND deleted = 0`);
   const byEntity = db.prepare(`SELECT data FROM mirror WHERE entity = ? AND deleted = 0`);
+  const dbId = (db.prepare(`SELECT db_id FROM sync_outbox_id WHERE id = 1`).get() as { db_id: string }).db_id;
   let generation = 0;
   // PRAGMA data_version changes only when *another* connection commits: what this handle writes
   // itself (counters, outbox) never invalidates a render cache.
@@ -165,6 +169,7 @@ export function createCache(options: { path: string }, deps: { clock: Clock }): 
       return read<{ value: T }>('setting', key)?.value;
     },
     counterReset: (mac) => read<CounterResetRecord>('counter_reset', mac),
+    dbId,
     get generation() {
       const v = dataVersion.get() as number;
       if (v !== seenDataVersion) {

@@ -105,4 +105,10 @@ export const CACHE_MIGRATIONS: readonly string[] = [
     reported_evidence TEXT
   ) STRICT;
   `,
+  // 4: the edge DB's random id (its G-counter slot and outbox sequence), created with the DB so the
+  // request pipeline knows its slot before sync ever runs. The sync client used to create it itself.
+  `
+  CREATE TABLE IF NOT EXISTS sync_outbox_id (id INTEGER PRIMARY KEY CHECK (id = 1), db_id TEXT NOT NULL) STRICT;
+  INSERT OR IGNORE INTO sync_outbox_id(id, db_id) VALUES (1, lower(hex(randomblob(8))));
+  `,
 ];

@@ -8,6 +8,7 @@
  */
 import { DEFAULT_PROVISION_LIMIT, DEFAULT_SESSION_WINDOW_S } from '../../shared/domain.js';
 import type { Cache } from '../cache/index.js';
+import { sessionsUsed } from '../../shared/sync/counter.js';
 
 export type Access = 'authenticated' | 'lease' | 'bootstrap';
 
@@ -63,7 +64,9 @@ export function createPolicy(cache: Cache): Policy {
     const site = cache.site();
     const limit = device?.provision_limit ?? site?.provision_limit ?? DEFAULT_PROVISION_LIMIT;
     const windowMs = (cache.setting<number>('session_window_s') ?? DEFAULT_SESSION_WINDOW_S) * 1000;
-    const baseline = cache.counterReset(req.mac)?.baseline ?? 0;
+    // The hub's slots for this device (other edge DBs, other sites) count too, less their baselines.
+    const counter = cache.counterReset(req.mac);
+    const own = { site_id: site?.id, db_id: cache.dbId };
     const at = now.toISOString();
     // Read and write inside one BEGIN IMMEDIATE: no other writer can slip in between.
     const row = (getCounter.get(req.mac) as CounterRow | undefined) ?? { count: 0, session_ip: null, session_started_at: null };
@@ -74,7 +77,7 @@ export function createPolicy(cache: Cache): Policy {
       if (open) {
         session = 'continued';
       } else {
-        const used = Math.max(0, count - baseline);
+        const used = sessionsUsed(count, counter, own);
         if (limit !== 0 && used >= limit) {
           outbox.run('bootstrap_refused', JSON.stringify({ mac: req.mac, ip: req.ip, at, count: used, limit, path: req.path, protocol: req.protocol }), at);
           return { allowed: false, access: req.access, session: null, count: used, limit };
@@ -95,7 +98,7 @@ export function createPolicy(cache: Cache): Policy {
       }),
       at,
     );
-    return { allowed: true, access: req.access, session, count: Math.max(0, count - baseline), limit };
+    return { allowed: true, access: req.access, session, count: sessionsUsed(count, counter, own), limit };
   });
 
   return {

@@ -18,7 +18,6 @@
  *   page), `snapshot:before-commit`, `catchup:mid` (after a staged catch-up frame), `events:sent`.
  */
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { Clock } from '../../shared/clock.js';
@@ -145,14 +144,9 @@ export function createFailpoints(spec: string | undefined): (name: string) => vo
   };
 }
 
-const OUTBOX_ID_DDL = `CREATE TABLE IF NOT EXISTS sync_outbox_id (id INTEGER PRIMARY KEY CHECK (id = 1), db_id TEXT NOT NULL) STRICT`;
-
-/** The random id of this edge DB's outbox sequence: a wiped edge shows a new one (sync.md §2.5). */
+/** The random id of this edge DB's outbox sequence and counter slot: a wiped edge shows a new one (sync.md §2.5). */
 export function outboxDbId(cache: Cache): string {
-  const db = cache.db;
-  db.exec(OUTBOX_ID_DDL);
-  db.prepare(`INSERT OR IGNORE INTO sync_outbox_id(id, db_id) VALUES (1, ?)`).run(randomBytes(8).toString('hex'));
-  return (db.prepare(`SELECT db_id FROM sync_outbox_id WHERE id = 1`).get() as { db_id: string }).db_id;
+  return cache.dbId;
 }
 
 /** The edge's mirror as digest rows (live rows only). */

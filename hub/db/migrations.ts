@@ -216,6 +216,59 @@ export const MIGRATIONS: readonly string[] = [
   INSERT OR IGNORE INTO meta(key, value) VALUES ('floor_seq', '0');
   ALTER TABLE devices ADD COLUMN reset_at TEXT;
   `,
+  // 3: the provision counter as G-counter state (sync issue, docs/sync.md "Provision counters"): one
+  // slot per (device, site, edge DB) merged by max, each with its observed-reset baseline, and the
+  // count last sent to the edges. Slots are rebuilt from the stored events: per slot the highest count
+  // received, and as baseline the highest received up to the device's last reset. A count no stored
+  // event explains (written before sync existed) becomes one 'legacy' slot at the device's site.
+  // devices.provision_count / reset_baseline become the sums over the slots. Every device with
+  // counter state is then logged once in the new shape, so edges learn the slots by an ordinary delta.
+  `
+  CREATE TABLE counter_slots (
+    mac TEXT NOT NULL REFERENCES devices(mac) ON DELETE CASCADE,
+    site_id INTEGER NOT NULL,
+    db_id TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    baseline INTEGER NOT NULL DEFAULT 0,
+    synced_count INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (mac, site_id, db_id)
+  ) STRICT;
+
+  INSERT INTO counter_slots(mac, site_id, db_id, count, baseline, synced_count, updated_at)
+    SELECT e.mac, e.site_id, e.db_id, max(e.count),
+      coalesce(max(CASE WHEN d.reset_at IS NOT NULL AND e.received_at <= d.reset_at THEN e.count END), 0),
+      max(e.count), max(e.received_at)
+    FROM (SELECT site_id, db_id, json_extract(data, '$.mac') AS mac, CAST(json_extract(data, '$.count') AS INTEGER) AS count, received_at
+          FROM sync_events WHERE kind = 'provisioned' AND json_valid(data) AND json_type(data, '$.count') IN ('integer', 'real')) e
+    JOIN devices d ON d.mac = e.mac
+    WHERE e.count > 0
+    GROUP BY e.mac, e.site_id, e.db_id;
+
+  INSERT INTO counter_slots(mac, site_id, db_id, count, baseline, synced_count, updated_at)
+    SELECT mac, site_id, 'legacy', max(provision_count, reset_baseline), reset_baseline, max(provision_count, reset_baseline), updated_at
+    FROM devices d
+    WHERE (provision_count > 0 OR reset_baseline > 0) AND NOT EXISTS (SELECT 1 FROM counter_slots s WHERE s.mac = d.mac);
+
+  UPDATE devices SET
+    provision_count = (SELECT coalesce(sum(count), 0) FROM counter_slots s WHERE s.mac = devices.mac),
+    reset_baseline = (SELECT coalesce(sum(baseline), 0) FROM counter_slots s WHERE s.mac = devices.mac);
+
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'txid'
+    AND EXISTS (SELECT 1 FROM devices d WHERE d.reset_at IS NOT NULL OR EXISTS (SELECT 1 FROM counter_slots s WHERE s.mac = d.mac));
+
+  INSERT INTO change_log(txid, site_id, entity, key, deleted, data, at)
+    SELECT (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'txid'), d.site_id, 'counter_reset', d.mac, 0,
+      json_object(
+        'mac', d.mac, 'at', d.reset_at,
+        'baseline', (SELECT coalesce(sum(baseline), 0) FROM counter_slots s WHERE s.mac = d.mac AND s.site_id = d.site_id),
+        'slots', json((SELECT json_group_array(json_object('site_id', site_id, 'db_id', db_id, 'count', synced_count, 'baseline', baseline))
+                       FROM (SELECT * FROM counter_slots s WHERE s.mac = d.mac ORDER BY site_id, db_id)))),
+      strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    FROM devices d
+    WHERE d.reset_at IS NOT NULL OR EXISTS (SELECT 1 FROM counter_slots s WHERE s.mac = d.mac)
+    ORDER BY d.mac;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

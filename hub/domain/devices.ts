@@ -12,6 +12,7 @@ import type { Db } from '../db/open.js';
 import type { Writer } from '../db/store.js';
 import type { DeviceFilter, DevicePatch, Selection } from '../api/schemas.js';
 import { emitDevice, emitDeviceTombstone, findDeviceRow, type DeviceRow } from './devices-sync.js';
+import { emitCounter, hasCounterRow, resetSlots } from './counters.js';
 import { getSite, findSite } from './sites.js';
 import { stmt } from '../db/statements.js';
 import { renderDeviceConfig, type TemplateCache } from './render.js';
@@ -321,6 +322,7 @@ export function updateDevice(w: Writer, macInput: string, patch: DevicePatch): D
     if (!findSite(w.db, patch.site_id)) throw new ProvError('NOT_FOUND', `site ${patch.site_id} does not exist`, { site_id: patch.site_id });
     next.site_id = patch.site_id;
   }
+  const hadCounterRow = next.site_id !== before.site_id && hasCounterRow(w.db, before.mac);
   w.db
     .prepare(
       `UPDATE devices SET name=?, login_password=?, engine=?, provision_limit=?, model=?, vendor=?, site_id=?, updated_at=? WHERE mac=?`,
@@ -329,11 +331,10 @@ export function updateDevice(w: Writer, macInput: string, patch: DevicePatch): D
   // Scope lives in the key: the old site must be told the device left (DESIGN §7).
   if (next.site_id !== before.site_id) {
     emitDeviceTombstone(w, before.site_id, before.mac);
-    // The reset baseline (observed-reset) moves with the device, like everything keyed by site.
-    if (before.reset_at !== null) {
-      w.change({ site_id: before.site_id, entity: 'counter_reset', key: before.mac });
-      w.change({ site_id: next.site_id, entity: 'counter_reset', key: before.mac, data: { mac: before.mac, baseline: before.reset_baseline, at: before.reset_at } });
-    }
+    // The counter (every slot, with its observed-reset baseline) follows the device: the new site's
+    // edge counts what the old site's edges served, so a move grants no fresh bootstrap.
+    if (hadCounterRow) w.change({ site_id: before.site_id, entity: 'counter_reset', key: before.mac });
+    emitCounter(w, before.mac);
   }
   emitDevice(w, before.mac);
   w.audit({ action: 'device.update', target_type: 'device', target_id: before.mac, before: pickSettings(before), after: pickSettings(next) });
@@ -350,34 +351,28 @@ export function removeDevices(w: Writer, macs: readonly string[]): number {
     const row = findDeviceRow(w.db, mac);
     if (!row) continue;
     const users = deviceUsers(w.db, mac).map((u) => u.extension);
-    del.run(mac);
+    const hadCounterRow = hasCounterRow(w.db, mac);
+    del.run(mac); // its counter slots go with it (ON DELETE CASCADE)
     if (row.template_id !== null) {
       w.db.prepare(`DELETE FROM templates WHERE id = ? AND scope = 'device'`).run(row.template_id);
       w.change({ site_id: null, entity: 'template', key: String(row.template_id) });
     }
     emitDeviceTombstone(w, row.site_id, mac);
-    if (row.reset_at !== null) w.change({ site_id: row.site_id, entity: 'counter_reset', key: mac });
+    if (hadCounterRow) w.change({ site_id: row.site_id, entity: 'counter_reset', key: mac });
     w.audit({ action: 'device.remove', target_type: 'device', target_id: mac, before: { ...pickSettings(row), users } });
   }
   return macs.length;
 }
 
 /**
- * Reset provision counter as an observed-reset (DESIGN §4): the baseline is the highest count
- * the hub has seen, so sessions an offline edge served that the hub has not seen still count.
+ * Reset provision counter as an observed-reset (DESIGN §4): each slot's baseline is the highest count
+ * the hub has received for it, so sessions an offline edge served that the hub has not seen still count.
  */
 export function resetCounters(w: Writer, macs: readonly string[]): number {
-  const get = w.db.prepare(`SELECT site_id, provision_count, reset_baseline FROM devices WHERE mac = ?`);
-  const set = w.db.prepare(`UPDATE devices SET reset_baseline = provision_count, reset_at = @now, updated_at = @now WHERE mac = @mac`);
   for (const mac of macs) {
-    const row = get.get(mac) as { site_id: number; provision_count: number; reset_baseline: number } | undefined;
-    if (!row) continue;
-    set.run({ now: w.now, mac });
-    w.change({ site_id: row.site_id, entity: 'counter_reset', key: mac, data: { mac, baseline: row.provision_count, at: w.now } });
-    w.audit({
-      action: 'device.reset_counter', target_type: 'device', target_id: mac,
-      before: { count: row.provision_count - row.reset_baseline }, after: { count: 0, baseline: row.provision_count },
-    });
+    if (!findDeviceRow(w.db, mac)) continue;
+    const r = resetSlots(w, mac);
+    w.audit({ action: 'device.reset_counter', target_type: 'device', target_id: mac, before: { count: r.before }, after: { count: 0, baseline: r.baseline } });
   }
   return macs.length;
 }
@@ -389,18 +384,15 @@ export interface ProvisionedEvent {
   user_agent: string | null;
   firmware: string | null;
   config_hash: string;
-  /** The edge's bootstrap-session count for this device (state, not a delta). */
-  count: number;
 }
 
 /**
- * Folds an edge's "provisioned" observation into the device's status. Counts merge by max
- * (G-counter state) and times by min/max, so replays and reordering change nothing.
+ * Folds an edge's "provisioned" observation into the device's status. Times merge by min/max, so
+ * replays and reordering change nothing. (Its count goes to the edge DB's slot: counters.ts.)
  */
 export function recordProvisioned(db: Db, e: ProvisionedEvent): void {
   db.prepare(
     `UPDATE devices SET
-       provision_count = max(provision_count, @count),
        first_seen = CASE WHEN first_seen IS NULL OR first_seen > @at THEN @at ELSE first_seen END,
        last_seen = CASE WHEN last_seen IS NULL OR last_seen < @at THEN @at ELSE last_seen END,
        last_provisioned_at = CASE WHEN last_provisioned_at IS NULL OR last_provisioned_at <= @at THEN @at ELSE last_provisioned_at END,

@@ -7,6 +7,7 @@ import type { Db } from '../db/open.js';
 import type { ChangeRow, SyncBatch, SyncEntity } from '../../shared/sync/types.js';
 import { deviceRecord, type DeviceRow } from '../domain/devices-sync.js';
 import { findSite } from '../domain/sites.js';
+import { counterRecord } from '../domain/counters.js';
 import { getSettings } from '../domain/settings.js';
 
 interface LogRow {
@@ -81,8 +82,9 @@ export function snapshotFor(db: Db, siteId: number): SyncBatch {
     if (site) add('site', siteId, String(siteId), site);
     for (const row of db.prepare(`SELECT * FROM devices WHERE site_id = ? ORDER BY mac`).all(siteId) as DeviceRow[]) {
       add('device', siteId, row.mac, deviceRecord(db, row));
-      // Exactly what resetCounters() logged: the baseline and the time of the last reset.
-      if (row.reset_at !== null) add('counter_reset', siteId, row.mac, { mac: row.mac, baseline: row.reset_baseline, at: row.reset_at });
+      // Exactly what counters.ts last logged: slots as sent (synced counts) with their baselines.
+      const counter = counterRecord(db, row.mac, siteId, row.reset_at);
+      if (counter) add('counter_reset', siteId, row.mac, counter);
     }
     for (const t of db.prepare(`SELECT id, name, scope, engine, vendor, model, body, version FROM templates ORDER BY id`).all() as Array<{ id: number }>) {
       add('template', null, String(t.id), t);

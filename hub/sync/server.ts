@@ -25,8 +25,9 @@ import { projectionDigest, sameDigest } from '../../shared/sync/digest.js';
 import type { CommitInfo, HubStore } from '../db/store.js';
 import { deltaFor, hubEpoch, hubSeq, snapshotFor } from './projection.js';
 import { floorSeq } from './retention.js';
+import { syncCountersForEdge } from '../domain/counters.js';
 import {
-  authenticateSiteToken, eventsUpTo, forceSnapshotPending, ingestEvents, markAllOffline, recordAck, recordDigest, recordNack,
+  authenticateSiteToken, edgeActor, eventsUpTo, forceSnapshotPending, ingestEvents, markAllOffline, recordAck, recordDigest, recordNack,
   recordSeen, sessionClosed, sessionHello, sessionOpened, takeForceSnapshot, tokenActive, type TokenIdentity,
 } from './state.js';
 
@@ -264,7 +265,8 @@ class Session {
         this.log.warn({ seq: f.seq, error: f.error }, 'sync: edge refused a batch');
         return;
       case 'events': {
-        const r = ingestEvents(this.db, this.id.site_id, f.db_id, f.items, now);
+        // Through the store: a count another site's edge raised is logged to the device's site.
+        const r = this.srv.store.write(edgeActor(this.id.site_id), (w) => ingestEvents(w, this.id.site_id, f.db_id, f.items));
         if (r.stored > 0 || r.duplicates > 0) this.log.debug({ ...r }, 'sync: edge events stored');
         this.send({ t: 'events-ack', db_id: f.db_id, up_to: r.upTo });
         return;
@@ -276,6 +278,9 @@ class Session {
 
   #hello(h: HelloFrame): void {
     const db = this.db;
+    // Before planning: an edge DB that did not count what its site's slots hold (a wiped edge) is
+    // sent those counts, in the delta or snapshot it is about to get.
+    this.srv.store.write(edgeActor(this.id.site_id), (w) => syncCountersForEdge(w, this.id.site_id, h.outbox.db_id));
     const epoch = hubEpoch(db);
     const seq = hubSeq(db);
     const plan = planResume({ hello: h, hubEpoch: epoch, hubSeq: seq, floorSeq: floorSeq(db), proto: SYNC_PROTO, forceResync: forceSnapshotPending(db, this.id.site_id) });

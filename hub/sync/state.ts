@@ -8,8 +8,9 @@ import { ProvError } from '../../shared/errors.js';
 import { parseMac } from '../../shared/mac.js';
 import type { EdgeEvent } from '../../shared/sync/protocol.js';
 import type { Db } from '../db/open.js';
-import type { Writer } from '../db/store.js';
+import type { Actor, Writer } from '../db/store.js';
 import { recordProvisioned } from '../domain/devices.js';
+import { recordSlotCount } from '../domain/counters.js';
 import { recordUnknownDevice } from '../domain/discovered.js';
 import { getSite, hashToken } from '../domain/sites.js';
 import { hubSeq } from './projection.js';
@@ -246,14 +247,14 @@ export interface IngestResult {
 
 const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
 
-function audit(db: Db, at: string, siteId: number, action: string, targetType: string, targetId: string, after: unknown): void {
-  db.prepare(`INSERT INTO audit_log(at, actor, actor_role, action, target_type, target_id, before, after) VALUES (?, ?, 'system', ?, ?, ?, NULL, ?)`).run(
-    at, `edge:site-${siteId}`, action, targetType, targetId, JSON.stringify(after),
-  );
+/** Who an edge's events are written as (audit rows of security events). */
+export function edgeActor(siteId: number): Actor {
+  return { account_id: null, username: `edge:site-${siteId}`, role: 'system', user_id: null };
 }
 
 /** Folds one newly stored event into hub state. Unknown kinds are kept in sync_events only. */
-function fold(db: Db, siteId: number, e: EdgeEvent, receivedAt: string): void {
+function fold(w: Writer, siteId: number, dbId: string, e: EdgeEvent, receivedAt: string): void {
+  const db = w.db;
   const d = (e.data ?? {}) as Record<string, unknown>;
   let mac: string | null = null;
   try {
@@ -264,12 +265,14 @@ function fold(db: Db, siteId: number, e: EdgeEvent, receivedAt: string): void {
   switch (e.kind) {
     case 'provisioned': {
       if (mac === null || typeof d.count !== 'number') return;
-      // A device that has since moved to another site is not this edge's to count.
+      // The count is this edge DB's G-counter slot (state, merged by max).
+      recordSlotCount(w, siteId, dbId, mac, Math.max(0, Math.floor(d.count)));
+      // Status (last seen, IP, config served) only from the edge of the device's site now.
       const dev = db.prepare(`SELECT site_id FROM devices WHERE mac = ?`).get(mac) as { site_id: number } | undefined;
       if (!dev || dev.site_id !== siteId) return;
       recordProvisioned(db, {
         mac, at: str(d.at) ?? e.at, ip: str(d.ip) ?? '', user_agent: str(d.user_agent), firmware: str(d.firmware),
-        config_hash: str(d.config_hash) ?? '', count: Math.max(0, Math.floor(d.count)),
+        config_hash: str(d.config_hash) ?? '',
       });
       return;
     }
@@ -280,10 +283,10 @@ function fold(db: Db, siteId: number, e: EdgeEvent, receivedAt: string): void {
       return;
     }
     case 'bootstrap_refused':
-      audit(db, receivedAt, siteId, 'security.bootstrap_refused', 'device', mac ?? 'unknown', d);
+      w.audit({ action: 'security.bootstrap_refused', target_type: 'device', target_id: mac ?? 'unknown', after: d });
       return;
     case 'scan':
-      audit(db, receivedAt, siteId, 'security.scan', 'site', String(siteId), d);
+      w.audit({ action: 'security.scan', target_type: 'site', target_id: String(siteId), after: d });
       return;
     default:
       return;
@@ -292,25 +295,26 @@ function fold(db: Db, siteId: number, e: EdgeEvent, receivedAt: string): void {
 
 /**
  * Stores an edge's events idempotently on (site, edge DB, outbox id) and folds each new one into
- * hub state, all in one transaction: a replayed or duplicated batch stores and changes nothing.
+ * hub state, in the caller's write (one transaction, run as `edgeActor(site)`): a replayed or
+ * duplicated batch stores and changes nothing.
  */
-export function ingestEvents(db: Db, siteId: number, dbId: string, items: readonly EdgeEvent[], receivedAt: string): IngestResult {
+export function ingestEvents(w: Writer, siteId: number, dbId: string, items: readonly EdgeEvent[]): IngestResult {
+  const db = w.db;
+  const receivedAt = w.now;
   const insert = db.prepare(
     `INSERT OR IGNORE INTO sync_events(site_id, db_id, seq, kind, data, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  return db.transaction((): IngestResult => {
-    let stored = 0;
-    for (const e of items) {
-      if (insert.run(siteId, dbId, e.id, e.kind, JSON.stringify(e.data ?? null), e.at, receivedAt).changes === 0) continue;
-      stored++;
-      fold(db, siteId, e, receivedAt);
-    }
-    const upTo = items.length > 0 ? items[items.length - 1]!.id : 0;
-    ensureRow(db, siteId);
-    db.prepare(
-      `UPDATE sync_sites SET events_up_to = CASE WHEN outbox_db_id IS @db THEN max(coalesce(events_up_to, 0), @up) ELSE @up END,
-         outbox_db_id = @db, events_at = @at, last_seen = @at WHERE site_id = @site`,
-    ).run({ db: dbId, up: upTo, at: receivedAt, site: siteId });
-    return { stored, duplicates: items.length - stored, upTo };
-  }).immediate();
+  let stored = 0;
+  for (const e of items) {
+    if (insert.run(siteId, dbId, e.id, e.kind, JSON.stringify(e.data ?? null), e.at, receivedAt).changes === 0) continue;
+    stored++;
+    fold(w, siteId, dbId, e, receivedAt);
+  }
+  const upTo = items.length > 0 ? items[items.length - 1]!.id : 0;
+  ensureRow(db, siteId);
+  db.prepare(
+    `UPDATE sync_sites SET events_up_to = CASE WHEN outbox_db_id IS @db THEN max(coalesce(events_up_to, 0), @up) ELSE @up END,
+       outbox_db_id = @db, events_at = @at, last_seen = @at WHERE site_id = @site`,
+  ).run({ db: dbId, up: upTo, at: receivedAt, site: siteId });
+  return { stored, duplicates: items.length - stored, upTo };
 }

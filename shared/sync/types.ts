@@ -52,12 +52,8 @@ export interface SettingRecord {
   value: unknown;
 }
 
-export interface CounterResetRecord {
-  mac: string;
-  /** The highest bootstrap count the hub had seen when the admin reset (observed-reset). */
-  baseline: number;
-  at: string;
-}
+/** The `counter_reset` entity: the hub's G-counter slots and observed-reset baselines of a device. */
+export type { CounterRecord as CounterResetRecord } from './counter.js';
 
 /**
  * A batch the edge applies in one transaction together with its cursor. A snapshot replaces the

@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { recordProvisioned } from '../../hub/domain/devices.js';
+import { reportProvisioned } from '../helpers/counters.js';
 import { checkConfig } from '../../shared/vendors/formats/index.js';
 import { TFTP_VENDORS, SIM_VENDORS, bootPhone, type BootResult } from '../sim/phones.js';
 import { httpGet, tftpGet } from '../sim/transport.js';
@@ -52,6 +52,16 @@ function counters(dbPath: string, mac: string): { count: number } | undefined {
   const db = new Database(dbPath, { readonly: true });
   try {
     return db.prepare(`SELECT count FROM counters WHERE mac = ?`).get(mac) as { count: number } | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/** The edge DB's id: the counter slot its outbox reports fill on the hub. */
+function edgeDbId(dbPath: string): string {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return (db.prepare(`SELECT db_id FROM sync_outbox_id WHERE id = 1`).get() as { db_id: string }).db_id;
   } finally {
     db.close();
   }
@@ -242,7 +252,7 @@ describe('the provision counter at limit 1, end to end', () => {
   test('a reset baseline applied to the cache file while the daemon runs allows exactly one more session, over HTTP and TFTP', async () => {
     // The hub learns the edge's counts (as sync will deliver the outbox), then the admin resets both phones.
     for (const p of [yea, poly]) {
-      recordProvisioned(f.h.db, { mac: p.spec.mac, at: new Date().toISOString(), ip: '127.0.0.1', user_agent: null, firmware: null, config_hash: 'x', count: 1 });
+      reportProvisioned(f.h.db, { mac: p.spec.mac, at: new Date().toISOString(), ip: '127.0.0.1', user_agent: null, firmware: null, config_hash: 'x', count: 1 }, edgeDbId(f.dbPath));
     }
     await f.h.json('POST', '/devices/actions/reset-counter', { body: { macs: [yea.spec.mac, poly.spec.mac] } });
     assert.ok(f.sync() > 0, 'the reset reached the cache file');

@@ -1,9 +1,11 @@
 /**
  * Model-based fuzz of sync (etcd's robustness suite, in small): seeded random admin operations,
  * phone bootstraps on the edges and WAN faults (reset, blackhole, duplicated and delayed frames,
- * edge restarts) against a real hub and two edges over the fault proxy. At quiescence every edge
- * equals the hub's projection for its site, the hub stores each edge's outbox ids contiguously and
- * exactly once, and each phone's count on the hub equals what its edge counted (the model).
+ * edge restarts, edges whose disk is replaced: a new DB id) against a real hub and two edges over the
+ * fault proxy. At quiescence every edge equals the hub's projection for its site, the hub stores each
+ * edge DB's outbox ids contiguously and exactly once, and the counters equal the model: per device
+ * and edge DB the sessions the test saw it serve (a G-counter slot), the device's count their sum
+ * less baselines no higher than what was served before the last reset, the same on hub and edge.
  * A failure names its seed: rerun one with EDGEPROV_FUZZ_SEEDS=<seed> (and _OPS=<n>).
  */
 import { test } from 'node:test';
@@ -11,6 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createCache, type Cache } from '../../daemon/cache/index.js';
 import { createSyncClient, type AppliedEvent, type SyncClient } from '../../daemon/sync/index.js';
+import { sessionsUsed } from '../../shared/sync/counter.js';
 import { createPolicy, type Policy } from '../../daemon/pipeline/policy.js';
 import { systemClock } from '../../shared/clock.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
@@ -33,11 +36,32 @@ function prng(seed: number): () => number {
 
 interface FuzzEdge {
   site: number;
+  token: string;
   cache: Cache;
   client: SyncClient;
   policy: Policy;
   proxy: FaultProxy;
   running: boolean;
+  /** Every edge DB this site has had (a wipe adds one). */
+  dbIds: string[];
+}
+
+/** The model: sessions each edge DB served per device, and per device those served before its last reset. */
+class CounterModel {
+  readonly served = new Map<string, Map<string, number>>(); // mac → "site|db" → sessions
+  readonly atReset = new Map<string, Map<string, number>>();
+  serve(mac: string, site: number, db: string): void {
+    const m = this.served.get(mac) ?? new Map<string, number>();
+    m.set(`${site}|${db}`, (m.get(`${site}|${db}`) ?? 0) + 1);
+    this.served.set(mac, m);
+  }
+  reset(mac: string): void {
+    this.atReset.set(mac, new Map(this.served.get(mac) ?? []));
+  }
+  forget(mac: string): void {
+    this.served.delete(mac);
+    this.atReset.delete(mac);
+  }
 }
 
 async function runSeed(seed: number): Promise<string> {
@@ -46,16 +70,35 @@ async function runSeed(seed: number): Promise<string> {
   const t = tempDir();
   const h: InProcessHub = await startInProcessHub(join(t.dir, 'hub.db'), ['A', 'B'], { sync: { pingIntervalMs: 100, pongTimeoutMs: 100, pageRows: 7, bookmarkMs: 20 } });
   const edges: FuzzEdge[] = [];
+  let files = 0;
+  const open = (proxy: FaultProxy, token: string, site: number) => {
+    const cache = createCache({ path: join(t.dir, `edge-${site}-${files++}.db`) }, { clock: systemClock });
+    const client = createSyncClient(
+      { hubUrl: proxy.url, token, version: 'fuzz', backoffMinMs: 10, backoffMaxMs: 100, pingIntervalMs: 100, pongTimeoutMs: 100, handshakeTimeoutMs: 300, outboxPollMs: 30, outboxBatch: 7, digestIntervalMs: 0 },
+      { cache, log: silentLog, clock: systemClock, random: prng(seed * 7919 + site + files * 31) },
+    );
+    return { cache, client, policy: createPolicy(cache) };
+  };
+  const model = new CounterModel();
+  const outboxLeft = (e: FuzzEdge) => (e.cache.db.prepare(`SELECT count(*) AS n FROM outbox`).get() as { n: number }).n;
+  const heal = (e: FuzzEdge) => {
+    e.proxy.setMode('pass');
+    e.proxy.duplicate = { toEdge: false, toHub: false };
+    e.proxy.delayMs = 0;
+    if (!e.running) e.client.start();
+    e.running = true;
+  };
+  const drain = async (e: FuzzEdge, what: string) => {
+    if (outboxLeft(e) === 0) return;
+    e.client.notifyOutbox();
+    await once(e.client, 'events-acked', () => outboxLeft(e) === 0, `seed ${seed}: site ${e.site} ${what}`, 20_000);
+  };
   try {
     for (const s of h.sites) {
       const proxy = await startFaultProxy({ port: h.port });
-      const cache = createCache({ path: join(t.dir, `edge-${s.id}.db`) }, { clock: systemClock });
-      const client = createSyncClient(
-        { hubUrl: proxy.url, token: s.token, version: 'fuzz', backoffMinMs: 10, backoffMaxMs: 100, pingIntervalMs: 100, pongTimeoutMs: 100, handshakeTimeoutMs: 300, outboxPollMs: 30, outboxBatch: 7, digestIntervalMs: 0 },
-        { cache, log: silentLog, clock: systemClock, random: prng(seed * 7919 + s.id) },
-      );
-      edges.push({ site: s.id, cache, client, policy: createPolicy(cache), proxy, running: true });
-      client.start();
+      const o = open(proxy, s.token, s.id);
+      edges.push({ site: s.id, token: s.token, ...o, proxy, running: true, dbIds: [o.cache.dbId] });
+      o.client.start();
     }
     const site = (): number => pick(h.sites).id;
     let macN = 0;
@@ -83,6 +126,7 @@ async function runSeed(seed: number): Promise<string> {
         const m = pick(macs);
         await h.api('POST', '/devices/actions/remove', { macs: [m] });
         live.delete(m);
+        model.forget(m);
       } else if (r < 0.4) {
         await h.api('PATCH', `/devices/${pick(macs)}`, { name: `n${op}` });
       } else if (r < 0.46) {
@@ -93,7 +137,10 @@ async function runSeed(seed: number): Promise<string> {
           await h.api('PUT', `/devices/${pick(macs)}/users`, { users: [pick(users)] });
         }
       } else if (r < 0.5) {
-        await h.api('POST', '/devices/actions/reset-counter', { macs: [pick(macs)] });
+        // The model's bound is taken before the reset: the hub cannot have seen more than was served.
+        const m = pick(macs);
+        model.reset(m);
+        await h.api('POST', '/devices/actions/reset-counter', { macs: [m] });
       } else if (r < 0.53) {
         await h.api('PATCH', '/settings', { session_window_s: 60 + Math.floor(rnd() * 1000) });
       } else if (r < 0.75) {
@@ -101,8 +148,19 @@ async function runSeed(seed: number): Promise<string> {
         const m = pick(macs);
         const e = edges.find((x) => x.site === live.get(m))!;
         if (e.cache.device(m)) {
-          e.policy.deviceFile({ mac: m, ip: `10.9.${Math.floor(ipN / 250)}.${(ipN++ % 250) + 1}`, access: 'bootstrap', userAgent: null, firmware: null, configHash: 'h', path: '/f', protocol: 'http' }, new Date());
+          const d = e.policy.deviceFile({ mac: m, ip: `10.9.${Math.floor(ipN / 250)}.${(ipN++ % 250) + 1}`, access: 'bootstrap', userAgent: null, firmware: null, configHash: 'h', path: '/f', protocol: 'http' }, new Date());
+          if (d.session === 'new') model.serve(m, e.site, e.cache.dbId);
         }
+      } else if (r < 0.765) {
+        // The edge's disk is replaced after it reported everything: a new DB, a new id, counters at 0.
+        const e = pick(edges);
+        heal(e);
+        await drain(e, 'outbox drained before the wipe');
+        await e.client.stop();
+        e.cache.close();
+        Object.assign(e, open(e.proxy, e.token, e.site));
+        e.dbIds.push(e.cache.dbId);
+        e.client.start();
       } else {
         const e = pick(edges);
         const f = rnd();
@@ -119,44 +177,30 @@ async function runSeed(seed: number): Promise<string> {
     }
 
     // Quiescence: heal every fault, let everything drain.
-    for (const e of edges) {
-      e.proxy.setMode('pass');
-      e.proxy.duplicate = { toEdge: false, toHub: false };
-      e.proxy.delayMs = 0;
-      if (!e.running) e.client.start();
-      e.running = true;
-    }
+    for (const e of edges) heal(e);
     const target = hubSeq(h.db);
     for (const e of edges) {
       if (e.cache.state().cursor < target) {
         await once<AppliedEvent>(e.client, 'applied', (a) => a.cursor >= target, `seed ${seed}: site ${e.site} caught up`, 20_000);
       }
-      const left = () => (e.cache.db.prepare(`SELECT count(*) AS n FROM outbox`).get() as { n: number }).n;
-      if (left() > 0) {
-        e.client.notifyOutbox();
-        await once(e.client, 'events-acked', () => left() === 0, `seed ${seed}: site ${e.site} outbox drained`, 20_000);
-      }
+      await drain(e, 'outbox drained');
     }
     let replays = 0;
     for (const e of edges) replays += e.client.status().replays;
     const stats = {
-      devices: live.size, moved: moved.size, seq: hubSeq(h.db), replays,
+      devices: live.size, moved: moved.size, wipes: edges.reduce((n, e) => n + e.dbIds.length - 1, 0), seq: hubSeq(h.db), replays,
       events: (h.db.prepare(`SELECT count(*) AS n FROM sync_events`).get() as { n: number }).n,
       proxied: edges.map((e) => e.proxy.stats.accepted).join('+'),
       duplicated: edges.reduce((n, e) => n + e.proxy.stats.duplicatedToEdge + e.proxy.stats.duplicatedToHub, 0),
     };
     for (const e of edges) {
       assert.deepEqual(mirrorLines(e.cache.db), projectionLines(h.db, e.site), `seed ${seed}: site ${e.site} mirror equals the hub projection`);
-      const seqs = (h.db.prepare(`SELECT seq FROM sync_events WHERE site_id = ? AND db_id = ? ORDER BY seq`).all(e.site, e.client.dbId) as { seq: number }[]).map((x) => x.seq);
-      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), `seed ${seed}: site ${e.site} outbox ids contiguous, each once`);
-      // The model: a phone that never moved counts on the hub exactly what its edge counted.
-      const counts = e.cache.db.prepare(`SELECT mac, count FROM counters`).all() as Array<{ mac: string; count: number }>;
-      for (const c of counts) {
-        if (moved.has(c.mac) || live.get(c.mac) !== e.site) continue;
-        const hub = h.db.prepare(`SELECT provision_count AS n FROM devices WHERE mac = ?`).get(c.mac) as { n: number } | undefined;
-        assert.equal(hub?.n, c.count, `seed ${seed}: ${c.mac} count on the hub equals the edge's`);
+      for (const db of e.dbIds) {
+        const seqs = (h.db.prepare(`SELECT seq FROM sync_events WHERE site_id = ? AND db_id = ? ORDER BY seq`).all(e.site, db) as { seq: number }[]).map((x) => x.seq);
+        assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), `seed ${seed}: site ${e.site} DB ${db} outbox ids contiguous, each once`);
       }
     }
+    checkCounters(h, edges, live, model, seed);
     return JSON.stringify(stats);
   } catch (err) {
     const state = edges.map((e) => ({ site: e.site, cursor: e.cache.state().cursor, status: e.client.status(), conns: e.proxy.connections(), mode: e.proxy.mode }));
@@ -170,6 +214,36 @@ async function runSeed(seed: number): Promise<string> {
     }
     await h.close();
     t.remove();
+  }
+}
+
+/** The counters at quiescence against the model (see the header). */
+function checkCounters(h: InProcessHub, edges: FuzzEdge[], live: Map<string, number>, model: CounterModel, seed: number): void {
+  const slotsOf = h.db.prepare(`SELECT site_id, db_id, count, baseline FROM counter_slots WHERE mac = ?`);
+  const device = h.db.prepare(`SELECT provision_count, reset_baseline FROM devices WHERE mac = ?`);
+  for (const [mac, site] of live) {
+    const where = `seed ${seed}: ${mac}`;
+    const served = model.served.get(mac) ?? new Map<string, number>();
+    const slots = slotsOf.all(mac) as Array<{ site_id: number; db_id: string; count: number; baseline: number }>;
+    const have = new Map(slots.map((x) => [`${x.site_id}|${x.db_id}`, x]));
+    for (const x of slots) {
+      // Each slot holds exactly what that edge DB served: nothing lost, nothing counted twice.
+      assert.equal(x.count, served.get(`${x.site_id}|${x.db_id}`) ?? 0, `${where} slot ${x.site_id}|${x.db_id} count equals the sessions it served`);
+      // Observed-reset: a baseline never exceeds what had been served when the admin reset.
+      const bound = model.atReset.get(mac)?.get(`${x.site_id}|${x.db_id}`) ?? 0;
+      assert.ok(x.baseline <= bound, `${where} slot ${x.site_id}|${x.db_id} baseline ${x.baseline} ≤ ${bound} served before the reset`);
+    }
+    // Sessions served at the device's current site always reach a slot. (An old site's sessions
+    // after a move reach one only if that edge had counted the device before.)
+    for (const [key, n] of served) if (key.startsWith(`${site}|`)) assert.equal(have.get(key)?.count, n, `${where} slot ${key} exists`);
+    const d = device.get(mac) as { provision_count: number; reset_baseline: number };
+    assert.deepEqual([d.provision_count, d.reset_baseline], [slots.reduce((n, x) => n + x.count, 0), slots.reduce((n, x) => n + x.baseline, 0)], `${where} sums`);
+    // The edge of its site decides with the same number the hub shows.
+    const e = edges.find((x) => x.site === site)!;
+    const local = (e.cache.db.prepare(`SELECT count FROM counters WHERE mac = ?`).get(mac) as { count: number } | undefined)?.count ?? 0;
+    assert.equal(local, served.get(`${site}|${e.cache.dbId}`) ?? 0, `${where} the edge's own counter equals the model`);
+    const hubCount = slots.reduce((n, x) => n + Math.max(0, x.count - x.baseline), 0);
+    assert.equal(sessionsUsed(local, e.cache.counterReset(mac), { site_id: site, db_id: e.cache.dbId }), hubCount, `${where} edge and hub count the same`);
   }
 }
 

@@ -480,3 +480,107 @@ test('a silent link cut (blackhole, no FIN) is found by the heartbeat within pin
     { pingIntervalMs: 150, pongTimeoutMs: 150, pageRows: 7 },
   );
 });
+
+test('a wiped edge (new DB id) does not let an already-provisioned phone bootstrap again past the limit; a reset still grants exactly one', async () => {
+  await withWorld(['A'], async (h, dir) => {
+    const site = h.sites[0]!;
+    const mac = '001565000b01';
+    await importDevices(h, site.id, [mac]);
+    const boot = (e: Edge, ip: string) =>
+      createPolicy(e.cache).deviceFile({ mac, ip, access: 'bootstrap', userAgent: null, firmware: null, configHash: 'h', path: '/x', protocol: 'http' }, new Date());
+    const hubCount = async () => (await h.api('GET', `/devices/${mac}`)).status.counter.count as number;
+    const first = edge(dir, 'first', h.url, site.token);
+    try {
+      first.client.start();
+      await caughtUp(h, first);
+      assert.equal(boot(first, '10.0.0.1').allowed, true);
+      await outboxDrained(first);
+      // Reset, and the phone uses it: the first edge's slot is at 2 with baseline 1.
+      await h.api('POST', '/devices/actions/reset-counter', { macs: [mac] });
+      await caughtUp(h, first);
+      assert.deepEqual([boot(first, '10.0.0.2').allowed, boot(first, '10.0.0.3').allowed], [true, false]);
+      await outboxDrained(first);
+      assert.equal(await hubCount(), 1);
+    } finally {
+      await first.close();
+    }
+    // The edge's disk is replaced: a new DB, a new id, a counter at 0 for every phone.
+    const wiped = edge(dir, 'wiped', h.url, site.token);
+    try {
+      assert.notEqual(wiped.cache.dbId, first.client.dbId);
+      const r = readyOnce(wiped);
+      wiped.client.start();
+      assert.equal((await r).mode, 'snapshot');
+      await caughtUp(h, wiped);
+      const counter = wiped.cache.counterReset(mac)!;
+      assert.deepEqual(counter.slots, [{ site_id: site.id, db_id: first.client.dbId, count: 2, baseline: 1 }], "the new edge holds its predecessor's slot");
+      const refused = boot(wiped, '10.0.0.4');
+      assert.deepEqual([refused.allowed, refused.count], [false, 1], 'the session the old edge served after the reset still counts');
+      assert.deepEqual(mirrorLines(wiped.cache.db), projectionLines(h.db, site.id));
+      // The admin resets again: one bootstrap at the new edge, then refused; hub and edge agree.
+      await h.api('POST', '/devices/actions/reset-counter', { macs: [mac] });
+      await caughtUp(h, wiped);
+      assert.deepEqual([boot(wiped, '10.0.0.5').allowed, boot(wiped, '10.0.0.6').allowed], [true, false]);
+      await outboxDrained(wiped);
+      assert.equal(await hubCount(), 1);
+      assert.equal(boot(wiped, '10.0.0.6').count, 1);
+      const slots = h.db.prepare(`SELECT db_id, count, baseline FROM counter_slots WHERE mac = ? ORDER BY count DESC`).all(mac);
+      assert.deepEqual(slots, [{ db_id: first.client.dbId, count: 2, baseline: 2 }, { db_id: wiped.cache.dbId, count: 1, baseline: 0 }]);
+    } finally {
+      await wiped.close();
+    }
+  });
+});
+
+test('duplicated, replayed and reordered event batches over a real socket do not double-count: each slot keeps its max, the device the sum', async () => {
+  await withWorld(['A'], async (h) => {
+    const site = h.sites[0]!;
+    const macs = ['001565000c01', '001565000c02'];
+    await importDevices(h, site.id, macs);
+    const ws = new WebSocket(`${h.url.replace('http', 'ws')}/sync/v1`, { headers: { authorization: `Bearer ${site.token}` } });
+    const acks: number[] = [];
+    const acked = (n: number) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${n} events-acks within 10 s; got ${acks.length}`)), 10_000);
+      const check = () => {
+        if (acks.length < n) return;
+        clearTimeout(timer);
+        ws.off('message', check);
+        resolve();
+      };
+      ws.on('message', check);
+      check();
+    });
+    ws.on('message', (raw) => {
+      const f = JSON.parse(raw.toString()) as { t: string; up_to?: number };
+      if (f.t === 'events-ack') acks.push(f.up_to!);
+    });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const send = (f: Record<string, unknown>) => ws.send(JSON.stringify({ v: 1, ...f }));
+    const prov = (id: number, mac: string, count: number) => ({ id, kind: 'provisioned', at: new Date().toISOString(), data: { mac, count, at: new Date().toISOString(), ip: '10.0.0.1' } });
+    try {
+      send({ t: 'hello', proto: 1, epoch: null, cursor: 0, outbox: { db_id: 'edge-one', first: 1, last: 3 }, version: 'raw-test' });
+      const batch = [prov(1, macs[0]!, 1), prov(2, macs[0]!, 2), prov(3, macs[1]!, 1)];
+      send({ t: 'events', db_id: 'edge-one', items: batch });
+      send({ t: 'events', db_id: 'edge-one', items: batch }); // duplicated
+      send({ t: 'events', db_id: 'edge-one', items: [batch[1]!] }); // replayed, newest first
+      send({ t: 'events', db_id: 'edge-one', items: [batch[0]!] });
+      // A later event carrying an older state (count 1 after 2) cannot lower the slot.
+      send({ t: 'events', db_id: 'edge-one', items: [prov(4, macs[0]!, 1)] });
+      // Another edge DB of the site (after a wipe) has its own slot: the device's count is the sum.
+      send({ t: 'events', db_id: 'edge-two', items: [prov(1, macs[0]!, 1)] });
+      send({ t: 'events', db_id: 'edge-two', items: [prov(1, macs[0]!, 1)] });
+      await acked(7);
+      const slots = h.db.prepare(`SELECT mac, db_id, count FROM counter_slots ORDER BY mac, db_id`).all();
+      assert.deepEqual(slots, [
+        { mac: macs[0], db_id: 'edge-one', count: 2 },
+        { mac: macs[0], db_id: 'edge-two', count: 1 },
+        { mac: macs[1], db_id: 'edge-one', count: 1 },
+      ]);
+      assert.deepEqual([(await h.api('GET', `/devices/${macs[0]}`)).status.counter.count, (await h.api('GET', `/devices/${macs[1]}`)).status.counter.count], [3, 1]);
+      const stored = h.db.prepare(`SELECT db_id, seq FROM sync_events ORDER BY db_id, seq`).all();
+      assert.deepEqual(stored, [{ db_id: 'edge-one', seq: 1 }, { db_id: 'edge-one', seq: 2 }, { db_id: 'edge-one', seq: 3 }, { db_id: 'edge-one', seq: 4 }, { db_id: 'edge-two', seq: 1 }]);
+    } finally {
+      ws.terminate();
+    }
+  });
+});

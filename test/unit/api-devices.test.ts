@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { testHub, makeSite, makeUser, lastSeq, lastAuditId, changesSince, auditSince, type TestHub } from '../helpers/hub.js';
-import { recordProvisioned, type DeviceView } from '../../hub/domain/devices.js';
+import { type DeviceView } from '../../hub/domain/devices.js';
+import { reportProvisioned } from '../helpers/counters.js';
 
 /** What GET /devices/{mac} answers: the domain's own view type. */
 type DeviceBody = DeviceView;
@@ -171,7 +172,7 @@ test('status: provisioned, counter, and pending follow the config last served', 
 
     // The phone fetched exactly the config the hub would serve now.
     const served = await configText(h, mac);
-    recordProvisioned(h.db, {
+    reportProvisioned(h.db, {
       mac, at: '2026-01-01T10:00:00.000Z', ip: '10.0.0.23', user_agent: 'Yealink SIP-T46S 66.86.0.15 00:15:65:00:00:01',
       firmware: '66.86.0.15', config_hash: sha256(served), count: 1,
     });
@@ -199,7 +200,7 @@ test('status: provisioned, counter, and pending follow the config last served', 
     assert.equal(assigned.status.pending, true);
     const next = await configText(h, mac);
     assert.notEqual(sha256(next), sha256(served));
-    recordProvisioned(h.db, { mac, at: '2026-01-01T11:00:00.000Z', ip: '10.0.0.24', user_agent: null, firmware: null, config_hash: sha256(next), count: 1 });
+    reportProvisioned(h.db, { mac, at: '2026-01-01T11:00:00.000Z', ip: '10.0.0.24', user_agent: null, firmware: null, config_hash: sha256(next), count: 1 });
     d = await getDevice(h, mac);
     assert.equal(d.status.pending, false);
     assert.equal(d.status.last_provisioned_ip, '10.0.0.24');
@@ -534,7 +535,7 @@ test('reset-counter with a filter touches exactly the matching devices, across a
     await importText(h, macs.map((m, i) => `${m},T46S,${isSales(i) ? `Sales ${i}` : `Ops ${i}`}`).join('\n'));
     const sales = macs.filter((_, i) => isSales(i));
     assert.equal(sales.length, 57);
-    macs.forEach((mac, i) => recordProvisioned(h.db, { mac, at: '2026-01-01T09:00:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: 1 + (i % 3) }));
+    macs.forEach((mac, i) => reportProvisioned(h.db, { mac, at: '2026-01-01T09:00:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: 1 + (i % 3) }));
 
     const page1 = await h.json<PageBody>('GET', '/devices?q=sales&per_page=50');
     assert.deepEqual([page1.total, page1.items.length], [57, 50], 'the selection is wider than one page');
@@ -561,9 +562,9 @@ test('reset-counter with a filter touches exactly the matching devices, across a
 
     // Observed reset: a replay of the count the hub already saw changes nothing; a new session counts.
     const s0 = sales[0]!;
-    recordProvisioned(h.db, { mac: s0, at: '2026-01-01T09:00:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: counterOf(h, s0).count });
+    reportProvisioned(h.db, { mac: s0, at: '2026-01-01T09:00:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: counterOf(h, s0).count });
     assert.equal((await getDevice(h, s0)).status.counter.count, 0);
-    recordProvisioned(h.db, { mac: s0, at: '2026-01-01T09:30:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: counterOf(h, s0).count + 1 });
+    reportProvisioned(h.db, { mac: s0, at: '2026-01-01T09:30:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: counterOf(h, s0).count + 1 });
     assert.equal((await getDevice(h, s0)).status.counter.count, 1);
 
     // A filter combined with assigned/unassigned.
@@ -585,7 +586,7 @@ test('reset-counter and remove by MAC list: any notation; unknown MACs → 404 a
     await makeSite(h);
     await importText(h, '001565000001\n001565000002\n001565000003');
     for (const mac of ['001565000001', '001565000002', '001565000003']) {
-      recordProvisioned(h.db, { mac, at: '2026-01-01T09:00:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: 2 });
+      reportProvisioned(h.db, { mac, at: '2026-01-01T09:00:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: 2 });
     }
     const seq = lastSeq(h.db);
     const missing = await fails(h, 'POST', '/devices/actions/reset-counter', { macs: ['00:15:65:00:00:01', '001565ffffff'] });
@@ -646,7 +647,7 @@ test('export: CSV with a header, secrets masked unless include_secrets, selectio
     const u1 = await makeUser(h, '201');
     const u2 = await makeUser(h, '202');
     await h.json('PUT', '/devices/001565000001/users', { body: { users: [u2, u1] } });
-    recordProvisioned(h.db, { mac: '001565000001', at: '2026-01-02T03:04:05.000Z', ip: '10.1.1.1', user_agent: null, firmware: null, config_hash: 'x', count: 1 });
+    reportProvisioned(h.db, { mac: '001565000001', at: '2026-01-02T03:04:05.000Z', ip: '10.1.1.1', user_agent: null, firmware: null, config_hash: 'x', count: 1 });
 
     const audit = lastAuditId(h.db);
     const res = await h.request('POST', '/devices/actions/export', { body: { filter: { filter: 'all' } }, token: h.adminToken });

@@ -3,6 +3,7 @@
  * applied through `apply()`. Replays are no-ops, tombstones stick, a move leaves the old site,
  * a snapshot replaces everything, and a batch that fails leaves cursor and data untouched.
  */
+import { reportProvisioned } from '../helpers/counters.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -90,13 +91,14 @@ test('templates, settings and counter resets reach the edge', async () => {
     await s.h.json('POST', '/devices/import', { body: { text: '001565000001,T46S', site_id: s.a } });
     const t = await s.h.json('POST', '/templates', { body: { name: 'org', engine: 'default', vendor: 'yealink', model: null, body: 'mac={{device.mac}}\n' } });
     await s.h.json('PATCH', '/settings', { body: { session_window_s: 300 } });
-    s.h.db.prepare(`UPDATE devices SET provision_count = 3`).run();
+    reportProvisioned(s.h.db, { mac: '001565000001', at: '2026-01-01T00:00:00.000Z', ip: '10.0.0.1', user_agent: null, firmware: null, config_hash: 'x', count: 3 }, s.cacheA.dbId);
     await s.h.json('POST', '/devices/actions/reset-counter', { body: { macs: ['001565000001'] } });
     sync(s.h, s.a, s.cacheA);
     assert.equal(s.cacheA.template(t.id)!.body, 'mac={{device.mac}}\n');
     assert.deepEqual(s.cacheA.orgTemplates('yealink', 'default').map((x) => x.id), [t.id]);
     assert.equal(s.cacheA.setting<number>('session_window_s'), 300);
-    assert.equal(s.cacheA.counterReset('001565000001')!.baseline, 3);
+    assert.deepEqual(s.cacheA.counterReset('001565000001')!.slots, [{ site_id: s.a, db_id: s.cacheA.dbId, count: 3, baseline: 3 }]);
+    assert.equal(s.cacheA.counterReset('001565000001')!.baseline, 3, 'what edges before per-slot counters read');
   } finally {
     s.close();
   }

@@ -11,7 +11,7 @@ import {
   testHub, makeSite, makeUser, changesSince, lastSeq, auditSince, lastAuditId, type TestHub,
 } from '../helpers/hub.js';
 import { recordUnknownDevice } from '../../hub/domain/discovered.js';
-import { recordProvisioned } from '../../hub/domain/devices.js';
+import { reportProvisioned } from '../helpers/counters.js';
 
 type ChangeRow = ReturnType<typeof changesSince>[number];
 
@@ -502,8 +502,8 @@ test('settings patch: one global row per key; counter reset: an observed-reset b
     const b = await makeSite(h, { name: 'B' });
     await importMacs(h, a, '001565000001\n001565000002');
     await importMacs(h, b, '001565000003');
-    recordProvisioned(h.db, { mac: '001565000001', at: '2026-01-01T00:00:00.000Z', ip: '10.0.0.5', user_agent: 'Yealink', firmware: null, config_hash: 'x', count: 4 });
-    recordProvisioned(h.db, { mac: '001565000003', at: '2026-01-01T00:00:00.000Z', ip: '10.0.0.6', user_agent: 'Yealink', firmware: null, config_hash: 'x', count: 2 });
+    reportProvisioned(h.db, { mac: '001565000001', at: '2026-01-01T00:00:00.000Z', ip: '10.0.0.5', user_agent: 'Yealink', firmware: null, config_hash: 'x', count: 4 });
+    reportProvisioned(h.db, { mac: '001565000003', at: '2026-01-01T00:00:00.000Z', ip: '10.0.0.6', user_agent: 'Yealink', firmware: null, config_hash: 'x', count: 2 });
 
     const one = await changesOf(h, () => h.json('POST', '/devices/actions/reset-counter', { body: { macs: ['00:15:65:00:00:01'] } }));
     assert.deepEqual(shape(one), [['counter_reset', '001565000001', a, 0]]);

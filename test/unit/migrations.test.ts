@@ -19,6 +19,9 @@ import { deviceRecord, findDeviceRow } from '../../hub/domain/devices-sync.js';
 import { setDeviceUsers, updateDevice } from '../../hub/domain/devices.js';
 import { getSettings } from '../../hub/domain/settings.js';
 import { queryAudit } from '../../hub/domain/audit.js';
+import { slotsOf } from '../../hub/domain/counters.js';
+import { snapshotFor } from '../../hub/sync/projection.js';
+import { canonicalJson } from '../../shared/sync/digest.js';
 
 const LATEST = MIGRATIONS.length;
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -54,65 +57,102 @@ function assertClean(db: Db): void {
   assert.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }], 'integrity_check');
 }
 
+/** Version 1: the desired state, sign-in and the logs. */
+function seedV1(db: Db): void {
+  db.prepare(
+    `INSERT INTO sites(id, name, timezone, ntp_server, provision_mode, fqdn, public_ip, edge_lan_ip, edge_http_port, edge_https_port,
+      edge_tftp_port, sip_port, sip_transport, rtp_port_min, rtp_port_max, provision_limit, dhcp, created_at, updated_at)
+     VALUES (7, 'Seeded', 'Europe/Berlin', 'pool.ntp.org', 'fqdn', 'pbx.seed.example', NULL, '192.0.2.10', 80, NULL, 69, 5060, 'udp',
+      10000, 20000, 1, '{"mode":"off","pool_start":null,"pool_end":null,"router":null,"dns":[],"lease_time_s":86400}', ?, ?)`,
+  ).run(NOW, NOW);
+  db.prepare(`INSERT INTO site_tokens(site_id, token_hash, created_at) VALUES (7, 'seed-token-hash', ?)`).run(NOW);
+  db.prepare(`INSERT INTO users(id, extension, display_name, ip_phone_license, created_at, updated_at) VALUES (11, '4711', 'Seed User', 1, ?, ?)`).run(NOW, NOW);
+  db.prepare(`INSERT INTO users(id, extension, display_name, ip_phone_license, created_at, updated_at) VALUES (12, '4712', 'Second Seed', 1, ?, ?)`).run(NOW, NOW);
+  db.prepare(
+    `INSERT INTO sip_accounts(id, user_id, username, auth_username, password, server, port, transport, outbound_proxy, label)
+     VALUES (21, 11, '4711', '4711', 'seed-sip-secret', NULL, NULL, 'udp', NULL, 'Main')`,
+  ).run();
+  db.prepare(
+    `INSERT INTO sip_accounts(id, user_id, username, auth_username, password, server, port, transport, outbound_proxy, label)
+     VALUES (22, 12, '4712', '4712', 'seed-sip-secret-2', NULL, NULL, 'udp', NULL, '')`,
+  ).run();
+  db.prepare(`INSERT INTO accounts(id, username, password_hash, role, user_id, created_at) VALUES (31, 'seeduser', 'scrypt$x', 'user', 11, ?)`).run(NOW);
+  db.prepare(`INSERT INTO api_tokens(account_id, name, token_hash, created_at) VALUES (31, 'seed', 'seed-api-hash', ?)`).run(NOW);
+  db.prepare(
+    `INSERT INTO templates(id, name, scope, engine, vendor, model, body, version, created_at, updated_at)
+     VALUES (41, 'Seed device template', 'device', 'default', 'yealink', 'T46S', 'a = {{device.name}}\n', 3, ?, ?)`,
+  ).run(NOW, NOW);
+  db.prepare(
+    `INSERT INTO devices(mac, site_id, vendor, model, name, login_password, engine, template_id, provision_limit, prov_username,
+      prov_password, provision_count, reset_baseline, first_seen, last_seen, last_provisioned_at, last_ip, last_user_agent, firmware,
+      last_config_hash, created_at, updated_at)
+     VALUES ('001565abcdef', 7, 'yealink', 'T46S', 'Seed phone', 'seed-login', 'default', 41, 5, '001565abcdef', 'seed-prov', 9, 2,
+      ?, ?, ?, '192.0.2.50', 'Yealink SIP-T46S', '66.86.0.15', 'abc', ?, ?)`,
+  ).run(NOW, NOW, NOW, NOW, NOW);
+  db.prepare(`INSERT INTO device_users(mac, position, user_id) VALUES ('001565abcdef', 1, 11)`).run();
+  db.prepare(`INSERT INTO settings(key, value) VALUES ('session_window_s', '300')`).run();
+  db.prepare(`INSERT INTO change_log(txid, site_id, entity, key, deleted, data, at) VALUES (1, 7, 'device', '001565abcdef', 0, '{"mac":"001565abcdef"}', ?)`).run(NOW);
+  db.prepare(`INSERT INTO change_log(txid, site_id, entity, key, deleted, data, at) VALUES (1, NULL, 'template', '41', 1, NULL, ?)`).run(NOW);
+  db.prepare(`UPDATE meta SET value = '1' WHERE key = 'txid'`).run();
+  db.prepare(
+    `INSERT INTO audit_log(at, actor, actor_role, action, target_type, target_id, before, after) VALUES (?, 'admin', 'admin', 'device.create', 'device', '001565abcdef', NULL, '{"name":"Seed phone"}')`,
+  ).run(NOW);
+  db.prepare(`INSERT INTO discovered(site_id, mac, ip, evidence, first_seen, last_seen) VALUES (7, '001565000999', '192.0.2.99', '{"model":"T31P"}', ?, ?)`).run(NOW, NOW);
+}
+
+/** Version 2 (sync): the edges' stored events — two edge DBs of site 7 (the second a wiped edge's), a reset between them. */
+function seedV2(db: Db): void {
+  seedV1(db);
+  db.prepare(`UPDATE devices SET provision_count = 3, reset_baseline = 1, reset_at = '2026-01-01T02:00:00.000Z' WHERE mac = '001565abcdef'`).run();
+  const ev = db.prepare(`INSERT INTO sync_events(site_id, db_id, seq, kind, data, at, received_at) VALUES (7, ?, ?, ?, ?, ?, ?)`);
+  const prov = (count: number, mac = '001565abcdef') => JSON.stringify({ mac, count, at: NOW, ip: '192.0.2.50' });
+  ev.run('edge-a', 1, 'provisioned', prov(1), NOW, '2026-01-01T01:00:00.000Z');
+  ev.run('edge-a', 2, 'provisioned', prov(3), NOW, '2026-01-01T03:00:00.000Z');
+  ev.run('edge-a', 3, 'provisioned', prov(5, '001565000404'), NOW, '2026-01-01T03:00:00.000Z'); // a device the hub does not have
+  ev.run('edge-a', 4, 'unknown_device', JSON.stringify({ mac: '001565000999' }), NOW, '2026-01-01T03:00:00.000Z');
+  ev.run('edge-b', 1, 'provisioned', prov(2), NOW, '2026-01-01T04:00:00.000Z');
+  ev.run('edge-b', 2, 'provisioned', prov(1), NOW, '2026-01-01T04:00:00.000Z');
+}
+
+/** Version 3 (G-counter slots): what migration 3 makes of seedV2, written directly. */
+function seedV3(db: Db): void {
+  seedV1(db);
+  db.prepare(`UPDATE devices SET provision_count = 5, reset_baseline = 1, reset_at = '2026-01-01T02:00:00.000Z' WHERE mac = '001565abcdef'`).run();
+  const slot = db.prepare(`INSERT INTO counter_slots(mac, site_id, db_id, count, baseline, synced_count, updated_at) VALUES ('001565abcdef', 7, ?, ?, ?, ?, ?)`);
+  slot.run('edge-a', 3, 1, 3, NOW);
+  slot.run('edge-b', 2, 0, 2, NOW);
+  const data = { mac: '001565abcdef', at: '2026-01-01T02:00:00.000Z', baseline: 1, slots: [{ site_id: 7, db_id: 'edge-a', count: 3, baseline: 1 }, { site_id: 7, db_id: 'edge-b', count: 2, baseline: 0 }] };
+  db.prepare(`INSERT INTO change_log(txid, site_id, entity, key, deleted, data, at) VALUES (2, 7, 'counter_reset', '001565abcdef', 0, ?, ?)`).run(JSON.stringify(data), NOW);
+  db.prepare(`UPDATE meta SET value = '2' WHERE key = 'txid'`).run();
+}
+
 /**
- * Representative data written with the schema of version v (SEEDS[v - 1] is used for every
- * version from v up to the next entry). Version 0 has no tables, so there is nothing to seed.
+ * Representative data written with the schema of version v (the seed with the highest `from` ≤ v
+ * is used). Version 0 has no tables, so there is nothing to seed.
  */
 const SEEDS: ReadonlyArray<{ from: number; seed(db: Db): void }> = [
-  {
-    from: 1,
-    seed(db) {
-      db.prepare(
-        `INSERT INTO sites(id, name, timezone, ntp_server, provision_mode, fqdn, public_ip, edge_lan_ip, edge_http_port, edge_https_port,
-          edge_tftp_port, sip_port, sip_transport, rtp_port_min, rtp_port_max, provision_limit, dhcp, created_at, updated_at)
-         VALUES (7, 'Seeded', 'Europe/Berlin', 'pool.ntp.org', 'fqdn', 'pbx.seed.example', NULL, '192.0.2.10', 80, NULL, 69, 5060, 'udp',
-          10000, 20000, 1, '{"mode":"off","pool_start":null,"pool_end":null,"router":null,"dns":[],"lease_time_s":86400}', ?, ?)`,
-      ).run(NOW, NOW);
-      db.prepare(`INSERT INTO site_tokens(site_id, token_hash, created_at) VALUES (7, 'seed-token-hash', ?)`).run(NOW);
-      db.prepare(`INSERT INTO users(id, extension, display_name, ip_phone_license, created_at, updated_at) VALUES (11, '4711', 'Seed User', 1, ?, ?)`).run(NOW, NOW);
-      db.prepare(`INSERT INTO users(id, extension, display_name, ip_phone_license, created_at, updated_at) VALUES (12, '4712', 'Second Seed', 1, ?, ?)`).run(NOW, NOW);
-      db.prepare(
-        `INSERT INTO sip_accounts(id, user_id, username, auth_username, password, server, port, transport, outbound_proxy, label)
-         VALUES (21, 11, '4711', '4711', 'seed-sip-secret', NULL, NULL, 'udp', NULL, 'Main')`,
-      ).run();
-      db.prepare(
-        `INSERT INTO sip_accounts(id, user_id, username, auth_username, password, server, port, transport, outbound_proxy, label)
-         VALUES (22, 12, '4712', '4712', 'seed-sip-secret-2', NULL, NULL, 'udp', NULL, '')`,
-      ).run();
-      db.prepare(`INSERT INTO accounts(id, username, password_hash, role, user_id, created_at) VALUES (31, 'seeduser', 'scrypt$x', 'user', 11, ?)`).run(NOW);
-      db.prepare(`INSERT INTO api_tokens(account_id, name, token_hash, created_at) VALUES (31, 'seed', 'seed-api-hash', ?)`).run(NOW);
-      db.prepare(
-        `INSERT INTO templates(id, name, scope, engine, vendor, model, body, version, created_at, updated_at)
-         VALUES (41, 'Seed device template', 'device', 'default', 'yealink', 'T46S', 'a = {{device.name}}\n', 3, ?, ?)`,
-      ).run(NOW, NOW);
-      db.prepare(
-        `INSERT INTO devices(mac, site_id, vendor, model, name, login_password, engine, template_id, provision_limit, prov_username,
-          prov_password, provision_count, reset_baseline, first_seen, last_seen, last_provisioned_at, last_ip, last_user_agent, firmware,
-          last_config_hash, created_at, updated_at)
-         VALUES ('001565abcdef', 7, 'yealink', 'T46S', 'Seed phone', 'seed-login', 'default', 41, 5, '001565abcdef', 'seed-prov', 9, 2,
-          ?, ?, ?, '192.0.2.50', 'Yealink SIP-T46S', '66.86.0.15', 'abc', ?, ?)`,
-      ).run(NOW, NOW, NOW, NOW, NOW);
-      db.prepare(`INSERT INTO device_users(mac, position, user_id) VALUES ('001565abcdef', 1, 11)`).run();
-      db.prepare(`INSERT INTO settings(key, value) VALUES ('session_window_s', '300')`).run();
-      db.prepare(`INSERT INTO change_log(txid, site_id, entity, key, deleted, data, at) VALUES (1, 7, 'device', '001565abcdef', 0, '{"mac":"001565abcdef"}', ?)`).run(NOW);
-      db.prepare(`INSERT INTO change_log(txid, site_id, entity, key, deleted, data, at) VALUES (1, NULL, 'template', '41', 1, NULL, ?)`).run(NOW);
-      db.prepare(`UPDATE meta SET value = '1' WHERE key = 'txid'`).run();
-      db.prepare(
-        `INSERT INTO audit_log(at, actor, actor_role, action, target_type, target_id, before, after) VALUES (?, 'admin', 'admin', 'device.create', 'device', '001565abcdef', NULL, '{"name":"Seed phone"}')`,
-      ).run(NOW);
-      db.prepare(`INSERT INTO discovered(site_id, mac, ip, evidence, first_seen, last_seen) VALUES (7, '001565000999', '192.0.2.99', '{"model":"T31P"}', ?, ?)`).run(NOW, NOW);
-    },
-  },
+  { from: 1, seed: seedV1 },
+  { from: 2, seed: seedV2 },
+  { from: 3, seed: seedV3 },
 ];
 
-function seedFor(v: number): ((db: Db) => void) | undefined {
-  let pick: ((db: Db) => void) | undefined;
-  for (const s of SEEDS) if (s.from <= v) pick = s.seed;
+/** The counter state each seed must come out with on the latest schema (sum over slots). */
+const COUNTERS: Record<number, { slots: Array<[string, number, number]>; count: number; baseline: number }> = {
+  // No stored events explain the count: one legacy slot keeps it.
+  1: { slots: [['legacy', 9, 2]], count: 9, baseline: 2 },
+  // Per edge DB the highest count received; the baseline is what that slot had reported by the reset.
+  2: { slots: [['edge-a', 3, 1], ['edge-b', 2, 0]], count: 5, baseline: 1 },
+  3: { slots: [['edge-a', 3, 1], ['edge-b', 2, 0]], count: 5, baseline: 1 },
+};
+
+function seedFor(v: number): { from: number; seed(db: Db): void } | undefined {
+  let pick: { from: number; seed(db: Db): void } | undefined;
+  for (const s of SEEDS) if (s.from <= v) pick = s;
   return pick;
 }
 
 /** What the seed must still say after migrating, read through the current code. */
-function assertSeedSurvived(db: Db): void {
+function assertSeedSurvived(db: Db, from: number): void {
   const site = getSite(db, 7);
   assert.equal(site.name, 'Seeded');
   assert.equal(site.fqdn, 'pbx.seed.example');
@@ -129,8 +169,10 @@ function assertSeedSurvived(db: Db): void {
   assert.equal(row.login_password, 'seed-login');
   assert.equal(row.prov_password, 'seed-prov');
   assert.equal(row.template_id, 41);
-  assert.equal(row.provision_count, 9);
-  assert.equal(row.reset_baseline, 2);
+  const want = COUNTERS[from]!;
+  assert.deepEqual(slotsOf(db, row.mac).map((x) => [x.db_id, x.count, x.baseline]), want.slots);
+  assert.equal(row.provision_count, want.count);
+  assert.equal(row.reset_baseline, want.baseline);
   assert.equal(row.last_config_hash, 'abc');
   const rec = deviceRecord(db, row);
   assert.deepEqual(rec.extensions.map((e) => [e.extension, e.accounts.map((a) => a.password)]), [['4711', ['seed-sip-secret']]]);
@@ -139,7 +181,13 @@ function assertSeedSurvived(db: Db): void {
   assert.deepEqual(log, [
     { txid: 1, site_id: 7, entity: 'device', key: '001565abcdef', deleted: 0 },
     { txid: 1, site_id: null, entity: 'template', key: '41', deleted: 1 },
+    // Migration 3 logs the device's counter state once, in its own transaction.
+    { txid: 2, site_id: 7, entity: 'counter_reset', key: '001565abcdef', deleted: 0 },
   ]);
+  // What the migration logged (built in SQL) is what the projection builds (in code).
+  const logged = JSON.parse((db.prepare(`SELECT data FROM change_log WHERE entity = 'counter_reset' ORDER BY seq DESC`).get() as { data: string }).data) as unknown;
+  const projected = snapshotFor(db, 7).changes.find((c) => c.entity === 'counter_reset')!.data;
+  assert.equal(canonicalJson(logged), canonicalJson(projected));
   const audit = queryAudit(db, { page: 1, per_page: 10 });
   assert.equal(audit.total, 1);
   assert.deepEqual(audit.items[0]!.after, { name: 'Seed phone' });
@@ -160,7 +208,7 @@ function assertWritable(db: Db, seeded: boolean): void {
     });
     const rows = db.prepare(`SELECT txid, site_id, entity, key FROM change_log WHERE seq > ? ORDER BY seq`).all(before) as Array<{ txid: number }>;
     assert.equal(rows.length, 2);
-    assert.ok(rows.every((r) => r.txid === 2), 'the txid counter carried over from the old version');
+    assert.ok(rows.every((r) => r.txid === 3), 'the txid counter carried over from the old version (and migration 3)');
     assert.equal(findDeviceRow(db, '001565abcdef')!.name, 'Renamed after migration');
   } else {
     store.write(SYSTEM_ACTOR, (w) => w.change({ site_id: null, entity: 'setting', key: 'probe', data: { key: 'probe', value: 1 } }));
@@ -203,7 +251,7 @@ for (let v = 0; v < LATEST; v++) {
       assert.equal(version(db), v);
       if (v === 0) assert.deepEqual(tables(db), [], 'version 0 is an empty database');
       const seed = seedFor(v);
-      if (seed) db.transaction(() => seed(db))();
+      if (seed) db.transaction(() => seed.seed(db))();
       assertClean(db);
       db.close();
 
@@ -212,7 +260,7 @@ for (let v = 0; v < LATEST; v++) {
       try {
         assert.equal(version(hub), LATEST);
         assertClean(hub);
-        if (seed) assertSeedSurvived(hub);
+        if (seed) assertSeedSurvived(hub, seed.from);
         assertWritable(hub, seed !== undefined);
       } finally {
         hub.close();
@@ -232,13 +280,13 @@ test(`the seed for version ${LATEST} fits the latest schema, and reopening a pop
     const db = openDb(file);
     const seed = seedFor(LATEST);
     assert.ok(seed, 'a seed exists for the latest version');
-    db.transaction(() => seed(db))();
-    assertSeedSurvived(db);
+    db.transaction(() => seed.seed(db))();
+    assertSeedSurvived(db, seed.from);
     db.close();
     const again = openDb(file);
     try {
       assert.equal(version(again), LATEST);
-      assertSeedSurvived(again);
+      assertSeedSurvived(again, seed.from);
       assertWritable(again, true);
     } finally {
       again.close();

@@ -12,7 +12,7 @@ import { testHub, makeSite, TestClock, type TestHub } from '../helpers/hub.js';
 import { createCache, type Cache } from '../../daemon/cache/index.js';
 import { createPolicy, type DeviceFileRequest } from '../../daemon/pipeline/policy.js';
 import { deltaFor, snapshotFor } from '../../hub/sync/projection.js';
-import { recordProvisioned } from '../../hub/domain/devices.js';
+import { reportProvisioned } from '../helpers/counters.js';
 
 const MAC = '001565000001';
 const T0 = Date.parse('2026-03-01T08:00:00Z');
@@ -79,7 +79,7 @@ test('a reset from the hub (observed-reset baseline) allows exactly one more ses
     p.deviceFile(req(), at(0));
     assert.equal(p.deviceFile(req({ ip: '10.0.0.50' }), at(10)).allowed, false);
     // The hub learns the edge's count from its outbox (sync), then the admin resets.
-    recordProvisioned(s.h.db, { mac: MAC, at: at(0).toISOString(), ip: '10.0.0.21', user_agent: null, firmware: null, config_hash: 'h1', count: 1 });
+    reportProvisioned(s.h.db, { mac: MAC, at: at(0).toISOString(), ip: '10.0.0.21', user_agent: null, firmware: null, config_hash: 'h1', count: 1 }, s.cache.dbId);
     await s.h.json('POST', '/devices/actions/reset-counter', { body: { macs: [MAC] } });
     s.cache.apply(deltaFor(s.h.db, s.site, s.cache.state().cursor));
     assert.deepEqual(p.deviceFile(req({ ip: '10.0.0.50' }), at(20)), { allowed: true, access: 'bootstrap', session: 'new', count: 1, limit: 1 });
@@ -95,7 +95,7 @@ test('a session the hub had not seen when it reset still counts (observed-reset)
     const p = createPolicy(s.cache);
     p.deviceFile(req({ ip: '10.0.0.1' }), at(0));
     // The hub saw count 1; meanwhile, offline, the edge serves a second session.
-    recordProvisioned(s.h.db, { mac: MAC, at: at(0).toISOString(), ip: '10.0.0.1', user_agent: null, firmware: null, config_hash: 'h1', count: 1 });
+    reportProvisioned(s.h.db, { mac: MAC, at: at(0).toISOString(), ip: '10.0.0.1', user_agent: null, firmware: null, config_hash: 'h1', count: 1 }, s.cache.dbId);
     p.deviceFile(req({ ip: '10.0.0.2' }), at(10));
     await s.h.json('POST', '/devices/actions/reset-counter', { body: { macs: [MAC] } });
     s.cache.apply(deltaFor(s.h.db, s.site, s.cache.state().cursor));
