@@ -18,6 +18,8 @@ import { addSiteToken, findSiteByName, createSite } from './domain/sites.js';
 import { hashPassword, createAccount } from './domain/auth.js';
 import { loadDaemonConfig, DaemonConfig } from '../daemon/config.js';
 import { startDaemon } from '../daemon/main.js';
+import { planReload, type ReloadPlan } from '../shared/reload.js';
+import type { Logger } from 'pino';
 
 // The hub's app (every route, the OpenAPI schemas) takes about half a second to load: the commands
 // that need it import it when they run, so `edgeprov daemon` starts (and restarts) quickly.
@@ -48,21 +50,100 @@ function fail(message: string, code = 1): never {
 
 async function hub(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
-  const config = loadHubConfig(values.config, process.env);
+  let config = loadHubConfig(values.config, process.env);
   const { createLogger, startHub } = await hubMain();
   const log = createLogger(config.log_level, 'edgeprov-hub');
   const running = await startHub(config, { log });
-  stopOn(async () => running.close());
+  runService(log, {
+    async stop() {
+      const report = await running.shutdown(config.shutdown_timeout_s * 1000);
+      log.info(report, 'stopped');
+    },
+    reload() {
+      const next = loadHubConfig(values.config, process.env);
+      const plan = planReload(config, next, HUB_LIVE_KEYS);
+      if (plan.live.includes('log_level')) log.level = next.log_level;
+      config = applyLive(config, next, plan.live);
+      return plan;
+    },
+  });
 }
 
 async function daemon(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
-  const config = loadDaemonConfig(values.config, process.env);
+  let config = loadDaemonConfig(values.config, process.env);
   const logs = createDaemonLoggers(config.log_level);
   const running = await startDaemon(config, { log: logs.log, requestLog: logs.requestLog });
-  stopOn(async () => {
-    await running.close();
-    await logs.flush();
+  runService(logs.log, {
+    async stop() {
+      const report = await running.shutdown(config.shutdown_timeout_s * 1000);
+      logs.log.info(report, 'stopped');
+      await logs.flush();
+    },
+    reload() {
+      const next = loadDaemonConfig(values.config, process.env);
+      const plan = planReload(config, next, DAEMON_LIVE_KEYS);
+      if (plan.live.includes('log_level')) logs.setLevel(next.log_level);
+      config = applyLive(config, next, plan.live);
+      // The same paths, maybe new contents (a renewed certificate): new connections get them.
+      if (config.https_cert && config.https_key && !plan.restart.includes('https_cert') && !plan.restart.includes('https_key')) {
+        try {
+          running.reloadTls();
+        } catch (err) {
+          logs.log.error({ err: (err as Error).message }, 'https certificate reload failed; the previous one keeps serving');
+        }
+      }
+      return plan;
+    },
+  });
+}
+
+/** Config keys a SIGHUP applies to a running hub; every other change waits for a restart. */
+const HUB_LIVE_KEYS = ['log_level', 'shutdown_timeout_s'] as const;
+/** The same for the edge daemon (plus the HTTPS certificate files' contents, re-read on every SIGHUP). */
+const DAEMON_LIVE_KEYS = ['log_level', 'shutdown_timeout_s'] as const;
+
+function applyLive<C extends object>(running: C, next: C, live: string[]): C {
+  const out = { ...running } as Record<string, unknown>;
+  for (const k of live) out[k] = (next as Record<string, unknown>)[k];
+  return out as C;
+}
+
+/**
+ * A long-running role under a service manager: SIGTERM/SIGINT stop it gracefully (exit 0, or 1 if
+ * the stop failed; a second signal exits at once), SIGHUP re-reads its config file. A config that
+ * fails to load or apply is logged and the running one kept.
+ */
+function runService(log: Logger, service: { stop(): Promise<void>; reload(): ReloadPlan }): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`edgeprov: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stderr.write(`edgeprov: ${signal}, stopping\n`);
+    log.info({ signal }, 'stopping');
+    service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (stopping) return;
+    try {
+      const plan = service.reload();
+      const fields = { changed: plan.changed, applied: plan.live, restart_required: plan.restart };
+      if (plan.restart.length > 0) log.warn(fields, 'config reloaded; some changes need a restart');
+      else log.info(fields, 'config reloaded');
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'config reload failed; the running config is kept');
+    }
   });
 }
 

@@ -166,7 +166,8 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
   const recvBufferSize = options.recvBufferSize ?? DEFAULTS.recvBufferSize;
   const reconcileIntervalMs = options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs;
   const log = deps.log.child({ component: 'dhcp' });
-  const debug = log.isLevelEnabled('debug');
+  // Read per use, not once: a SIGHUP may change the level while the server runs.
+  const debug = (): boolean => log.isLevelEnabled('debug');
 
   let listenOptions: DhcpListenOptions | undefined;
   let port = options.serverPort ?? 67;
@@ -265,7 +266,7 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
         warnExhausted((suppressed) => log.warn({ ...fields, suppressed }, 'dhcp cannot offer an address'));
       } else if (d.outcome === 'declined') {
         log.warn(fields, 'dhcp address declined by the client (in use on the LAN): quarantined');
-      } else if (debug) log.debug({ ...fields, to: d.reply ? `${d.reply.to.address}:${d.reply.to.port}` : undefined }, 'dhcp');
+      } else if (debug()) log.debug({ ...fields, to: d.reply ? `${d.reply.to.address}:${d.reply.to.port}` : undefined }, 'dhcp');
       if (d.reply) {
         const to = d.reply.to;
         s.own.send(d.reply.bytes, to.port, to.address, (err) => {
