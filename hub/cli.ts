@@ -12,6 +12,7 @@ import { compileFreemarker, compileTemplate, EXAMPLE_MODEL, modelFromJson, type 
 import { loadHubConfig, HubConfig } from './config.js';
 import { createDaemonLoggers } from '../daemon/log.js';
 import { openDb } from './db/open.js';
+import { backupDb, restoreDb } from './db/backup.js';
 import { HubStore, SYSTEM_ACTOR } from './db/store.js';
 import { systemClock } from '../shared/clock.js';
 import { addSiteToken, findSiteByName, createSite } from './domain/sites.js';
@@ -37,6 +38,9 @@ const USAGE = `usage: edgeprov <command> [options]
   site rotate-token NAME [--config FILE]
                                       a new sync token for the site (shown once); a site holds two,
                                       so the oldest beyond them is revoked and its edge disconnected
+  backup FILE [--config FILE]         copy the hub's database to FILE (consistent while the hub runs)
+  restore FILE [--config FILE]        replace the hub's database with a backup (hub stopped); new epoch:
+                                      every edge takes a snapshot at its next connection
   admin add NAME [--config FILE]      add an administrator (password from EDGEPROV_ADMIN_PASSWORD,
                                       or generated and printed once)
 `;
@@ -340,6 +344,27 @@ async function siteRotateToken(args: string[]): Promise<void> {
   );
 }
 
+async function backup(args: string[]): Promise<void> {
+  const { store, positionals } = dbFrom(args);
+  const file = positionals[0];
+  try {
+    if (!file || positionals.length > 1) throw new UsageError('backup takes exactly one FILE');
+    const { pages } = await backupDb(store.db, file);
+    process.stdout.write(`backup written to ${file} (${pages} pages)\n`);
+  } finally {
+    store.db.close();
+  }
+}
+
+function restore(args: string[]): void {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('restore takes exactly one FILE');
+  const config = loadHubConfig(values.config, process.env);
+  const r = restoreDb(file, config.db_path);
+  process.stdout.write(`restored ${file} to ${config.db_path}; epoch ${r.previousEpoch} -> ${r.epoch}: every edge takes a snapshot at its next connection\n`);
+}
+
 async function adminAdd(args: string[]): Promise<void> {
   const { store, positionals } = dbFrom(args);
   const name = positionals[0];
@@ -368,6 +393,10 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'add') return siteAdd(rest.slice(1));
       if (rest[0] === 'rotate-token') return siteRotateToken(rest.slice(1));
       throw new UsageError(`unknown site command "${rest[0] ?? ''}"`);
+    case 'backup':
+      return backup(rest);
+    case 'restore':
+      return restore(rest);
     case 'admin':
       if (rest[0] === 'add') return adminAdd(rest.slice(1));
       throw new UsageError(`unknown admin command "${rest[0] ?? ''}"`);
