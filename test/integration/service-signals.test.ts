@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import { httpGet } from '../sim/transport.js';
 import { edgeFixture, startDaemonProcess, type EdgeFixture } from '../helpers/edge.js';
 import { CliProcess, cliEnv, logLine } from '../helpers/cli-process.js';
+import { startInProcessHub } from '../helpers/sync.js';
 import { ack, blockOf, opcodeOf, parseOack, rrq, UdpPeer, LOOPBACK } from '../helpers/udp.js';
 
 const cleanups: Array<() => void> = [];
@@ -164,6 +165,32 @@ describe('edge daemon', () => {
     assert.ok(d.p.running);
     assert.equal((await d.p.stop()).code, 0, d.p.stderr);
   });
+});
+
+test('daemon SIGTERM while connected: the outbox reaches the hub before the process exits', async () => {
+  const dir = tempDir();
+  const hub = await startInProcessHub(join(dir, 'hub.db'), ['Branch']);
+  cleanups.push(() => void hub.close());
+  const edgeDb = join(dir, 'edge.db');
+  const d = await startDaemonProcess(edgeDb, dir, { hub_url: hub.url, site_token: hub.sites[0]!.token });
+  cleanups.push(() => d.p.kill());
+  await waitMsg(d.p, 'sync: applied');
+  // An unknown MAC: a 404 and an `unknown_device` event in the outbox, shipped by a 1 s poll in
+  // normal running — the SIGTERM right after must ship it instead of leaving it for the next start.
+  const mac = '001565f0f0f1';
+  assert.equal((await httpGet(d.http, `/${mac}.cfg`, { headers: { 'user-agent': 'Yealink SIP-T46S 66.86.0.15' } })).status, 404);
+  d.p.child.kill('SIGTERM');
+  assert.deepEqual(await d.p.waitExit(), { code: 0, signal: null }, d.p.stderr);
+  const stopped = logLine(d.p.lines.find((l) => logLine(l).msg === 'stopped')!);
+  assert.equal(stopped.outboxLeft, 0);
+  const edge = new Database(edgeDb, { readonly: true });
+  try {
+    assert.equal(edge.prepare(`SELECT count(*) FROM outbox`).pluck().get(), 0, 'the edge pruned what the hub acknowledged');
+  } finally {
+    edge.close();
+  }
+  const events = hub.db.prepare(`SELECT data FROM sync_events WHERE kind = 'unknown_device'`).pluck().all() as string[];
+  assert.ok(events.some((e) => e.includes(mac)), `the hub holds the unknown_device event for ${mac}: ${events.join(', ')}`);
 });
 
 test('hub: SIGHUP changes the log level live (other keys wait for a restart), SIGTERM exits 0 with the DB intact and checkpointed', async () => {
