@@ -57,8 +57,9 @@ async function hub(args: string[]): Promise<void> {
   let config = loadHubConfig(values.config, process.env);
   const { createLogger, startHub } = await hubMain();
   const log = createLogger(config.log_level, 'edgeprov-hub');
+  const started = serviceSignals(log);
   const running = await startHub(config, { log });
-  runService(log, {
+  started({
     async stop() {
       const report = await running.shutdown(config.shutdown_timeout_s * 1000);
       log.info(report, 'stopped');
@@ -77,8 +78,9 @@ async function daemon(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
   let config = loadDaemonConfig(values.config, process.env);
   const logs = createDaemonLoggers(config.log_level);
+  const started = serviceSignals(logs.log);
   const running = await startDaemon(config, { log: logs.log, requestLog: logs.requestLog });
-  runService(logs.log, {
+  started({
     async stop() {
       const report = await running.shutdown(config.shutdown_timeout_s * 1000);
       logs.log.info(report, 'stopped');
@@ -113,22 +115,23 @@ function applyLive<C extends object>(running: C, next: C, live: string[]): C {
   return out as C;
 }
 
+interface Service {
+  stop(): Promise<void>;
+  reload(): ReloadPlan;
+}
+
 /**
  * A long-running role under a service manager: SIGTERM/SIGINT stop it gracefully (exit 0, or 1 if
  * the stop failed; a second signal exits at once), SIGHUP re-reads its config file. A config that
- * fails to load or apply is logged and the running one kept.
+ * fails to load or apply is logged and the running one kept. The handlers are installed before the
+ * role starts, so a signal during start-up is not node's default (death): a stop waits for the
+ * start to finish, a reload is moot (the config is being read right then).
  */
-function runService(log: Logger, service: { stop(): Promise<void>; reload(): ReloadPlan }): void {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      process.stderr.write(`edgeprov: ${signal} again, exiting now\n`);
-      process.exit(1);
-    }
-    stopping = true;
-    process.stderr.write(`edgeprov: ${signal}, stopping\n`);
-    log.info({ signal }, 'stopping');
-    service.stop().then(
+function serviceSignals(log: Logger): (service: Service) => void {
+  let service: Service | undefined;
+  let stopping: string | undefined;
+  const runStop = (s: Service): void => {
+    s.stop().then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err }, 'stop failed');
@@ -136,10 +139,20 @@ function runService(log: Logger, service: { stop(): Promise<void>; reload(): Rel
       },
     );
   };
+  const stop = (signal: string): void => {
+    if (stopping) {
+      process.stderr.write(`edgeprov: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = signal;
+    process.stderr.write(`edgeprov: ${signal}, stopping\n`);
+    log.info({ signal }, 'stopping');
+    if (service) runStop(service);
+  };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {
-    if (stopping) return;
+    if (!service || stopping) return;
     try {
       const plan = service.reload();
       const fields = { changed: plan.changed, applied: plan.live, restart_required: plan.restart };
@@ -149,6 +162,10 @@ function runService(log: Logger, service: { stop(): Promise<void>; reload(): Rel
       log.error({ err: err instanceof Error ? err.message : String(err) }, 'config reload failed; the running config is kept');
     }
   });
+  return (s) => {
+    service = s;
+    if (stopping) runStop(s);
+  };
 }
 
 function stopOn(close: () => Promise<void>): void {

@@ -2,13 +2,16 @@
  * The two roles under a service manager, as real `edgeprov` processes: SIGTERM stops the daemon
  * gracefully (a TFTP transfer in flight completes, new requests are refused, exit 0, the cache file
  * checkpointed and intact), SIGHUP re-reads the config file (the log level changes live, other
- * changes are named as needing a restart, a broken file is refused and the process keeps running),
- * and the hub does the same.
+ * changes are named as needing a restart, a broken file is refused and the process keeps running;
+ * the HTTPS certificate files are read again), a connected daemon ships its outbox before exiting,
+ * and the hub does the same for reload and stop.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { connect as tlsConnect } from 'node:tls';
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +168,57 @@ describe('edge daemon', () => {
     assert.ok(d.p.running);
     assert.equal((await d.p.stop()).code, 0, d.p.stderr);
   });
+});
+
+/** The SHA-256 fingerprint of the certificate a TLS server on `port` presents now. */
+function presentedCert(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: LOOPBACK, port, rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerCertificate().fingerprint256);
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
+}
+
+function selfSigned(dir: string, cn: string): { cert: string; key: string } {
+  const cert = join(dir, `${cn}.crt`);
+  const key = join(dir, `${cn}.key`);
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${cn}`], { timeout: 30_000 });
+  assert.equal(r.status, 0, String(r.stderr));
+  return { cert, key };
+}
+
+test('daemon SIGHUP re-reads the HTTPS certificate files; a broken pair is refused and the old one keeps serving', async (t) => {
+  if (spawnSync('openssl', ['version']).status !== 0) {
+    t.skip('SKIPPED: openssl not installed (apt-get install openssl)');
+    return;
+  }
+  const dir = tempDir();
+  const old = selfSigned(dir, 'old');
+  const renewed = selfSigned(dir, 'renewed');
+  const live = { cert: join(dir, 'edge.crt'), key: join(dir, 'edge.key') };
+  cpSync(old.cert, live.cert);
+  cpSync(old.key, live.key);
+  const d = await startDaemonProcess(join(dir, 'edge.db'), dir, { https_port: 0, https_cert: live.cert, https_key: live.key });
+  cleanups.push(() => d.p.kill());
+  const httpsPort = (await waitMsg(d.p, 'listening')).httpsPort as number;
+  const first = await presentedCert(httpsPort);
+
+  cpSync(renewed.cert, live.cert);
+  cpSync(renewed.key, live.key);
+  d.p.child.kill('SIGHUP');
+  await waitMsg(d.p, 'config reloaded');
+  const second = await presentedCert(httpsPort);
+  assert.notEqual(second, first, 'new connections get the renewed certificate');
+
+  writeFileSync(live.key, 'not a key');
+  const mark = d.p.lines.length;
+  d.p.child.kill('SIGHUP');
+  const failed = await waitMsg(d.p, 'https certificate reload failed; the previous one keeps serving', () => true, mark);
+  assert.match(String(failed.err), /TLS context/);
+  assert.equal(await presentedCert(httpsPort), second);
+  assert.equal((await d.p.stop()).code, 0, d.p.stderr);
 });
 
 test('daemon SIGTERM while connected: the outbox reaches the hub before the process exits', async () => {
