@@ -42,6 +42,8 @@ export const DaemonConfig = z
     dhcp_recv_buffer_bytes: z.number().int().min(0).max(1 << 30).default(4 * 1024 * 1024),
     dhcp_decline_quarantine_s: z.number().int().min(0).max(30 * 86_400).default(86_400),
     dhcp_authoritative: z.boolean().default(true),
+    // SIGTERM: how long transfers in progress may take to finish (systemd's TimeoutStopSec covers it).
+    shutdown_timeout_s: z.number().int().min(0).max(300).default(10),
   })
   .strict();
 export type DaemonConfig = z.infer<typeof DaemonConfig>;

@@ -17,6 +17,8 @@ export interface DaemonLoggers {
   requestLog: Logger;
   /** Resolves once everything logged so far is written (bounded: 2 s). */
   flush(): Promise<void>;
+  /** Sets both loggers' level; their children follow (pino children inherit a level they did not set). */
+  setLevel(level: string): void;
 }
 
 /** Top-level keys the request line could never carry, redacted anyway. */
@@ -31,6 +33,10 @@ export function createDaemonLoggers(level: string, name = 'edgeprov-daemon'): Da
   return {
     log,
     requestLog,
+    setLevel(level) {
+      log.level = level;
+      requestLog.level = level;
+    },
     flush: () =>
       new Promise<void>((resolve) => {
         const bound = setTimeout(resolve, 2000);

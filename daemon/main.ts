@@ -36,8 +36,29 @@ export interface RunningDaemon {
   tftp: TftpServer;
   dhcp: DhcpServer;
   sync: SyncClient | undefined;
+  /** Re-reads the HTTPS certificate and key (SIGHUP); throws CONFIG_INVALID and keeps the old pair on a bad one. */
+  reloadTls(): void;
+  /**
+   * The graceful stop (SIGTERM): stop accepting on every protocol, let TFTP and HTTP transfers in
+   * progress finish for at most `graceMs`, ship the outbox to the hub if connected (at most
+   * `OUTBOX_FLUSH_MS`), then close the cache with its WAL checkpointed.
+   */
+  shutdown(graceMs: number): Promise<ShutdownReport>;
+  /** Stops at once: transfers in progress are cut (tests, failed starts). */
   close(): Promise<void>;
 }
+
+export interface ShutdownReport {
+  /** TFTP transfers still running at the bound (cut). */
+  tftpCut: number;
+  /** HTTP(S) connections still open at the bound (cut). */
+  httpCut: number;
+  /** Outbox events the hub had not taken (shipped at the next start). */
+  outboxLeft: number;
+}
+
+/** How long a graceful stop waits for the hub to take the outbox, after the transfers have ended. */
+export const OUTBOX_FLUSH_MS = 3000;
 
 /** A pipeline answer as TFTP says it: DATA, ERROR 1 (not found), ERROR 2 (refused), ERROR 0, or silence (throttled). */
 export function tftpAnswer(a: PhoneAnswer): TftpFileAnswer {
@@ -165,6 +186,16 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     'listening',
   );
   let closed = false;
+  const closeCache = (): void => {
+    // Fold the WAL into the main file so a stopped daemon leaves one self-contained DB file
+    // (a backup copy of it alone is complete).
+    try {
+      cache.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      log.warn({ err }, 'wal checkpoint failed');
+    }
+    cache.close();
+  };
   return {
     ...ports,
     tftpPort,
@@ -174,12 +205,27 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     tftp,
     dhcp,
     sync,
+    reloadTls() {
+      http.reloadTls();
+    },
+    async shutdown(graceMs) {
+      if (closed) return { tftpCut: 0, httpCut: 0, outboxLeft: 0 };
+      closed = true;
+      // DHCP exchanges are single datagrams answered synchronously: nothing to wait for.
+      await dhcp.close();
+      const [t, h] = await Promise.all([tftp.drain(graceMs), http.drain(graceMs)]);
+      await tftp.close();
+      const outboxLeft = sync ? (await sync.flushOutbox(OUTBOX_FLUSH_MS)).left : (outboxDepth.get() as number);
+      await sync?.stop();
+      closeCache();
+      return { tftpCut: t.remaining, httpCut: h.cut, outboxLeft };
+    },
     async close() {
       if (closed) return;
       closed = true;
       await sync?.stop();
       await Promise.allSettled([http.close(), tftp.close(), dhcp.close()]);
-      cache.close();
+      closeCache();
     },
   };
 }

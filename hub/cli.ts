@@ -12,6 +12,7 @@ import { compileFreemarker, compileTemplate, EXAMPLE_MODEL, modelFromJson, type 
 import { loadHubConfig, HubConfig } from './config.js';
 import { createDaemonLoggers } from '../daemon/log.js';
 import { openDb } from './db/open.js';
+import { backupDb, restoreDb } from './db/backup.js';
 import { HubStore, SYSTEM_ACTOR } from './db/store.js';
 import { systemClock } from '../shared/clock.js';
 import { addSiteToken, findSiteByName, createSite } from './domain/sites.js';
@@ -19,6 +20,8 @@ import { hashPassword, createAccount } from './domain/auth.js';
 import { loadDaemonConfig, DaemonConfig } from '../daemon/config.js';
 import { startDaemon } from '../daemon/main.js';
 import { TEST_CLOCK_ENV, testClockFromEnv } from '../daemon/test-clock.js';
+import { planReload, type ReloadPlan } from '../shared/reload.js';
+import type { Logger } from 'pino';
 
 // The hub's app (every route, the OpenAPI schemas) takes about half a second to load: the commands
 // that need it import it when they run, so `edgeprov daemon` starts (and restarts) quickly.
@@ -36,6 +39,9 @@ const USAGE = `usage: edgeprov <command> [options]
   site rotate-token NAME [--config FILE]
                                       a new sync token for the site (shown once); a site holds two,
                                       so the oldest beyond them is revoked and its edge disconnected
+  backup FILE [--config FILE]         copy the hub's database to FILE (consistent while the hub runs)
+  restore FILE [--config FILE]        replace the hub's database with a backup (hub stopped); new epoch:
+                                      every edge takes a snapshot at its next connection
   admin add NAME [--config FILE]      add an administrator (password from EDGEPROV_ADMIN_PASSWORD,
                                       or generated and printed once)
 `;
@@ -49,17 +55,31 @@ function fail(message: string, code = 1): never {
 
 async function hub(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
-  const config = loadHubConfig(values.config, process.env);
+  let config = loadHubConfig(values.config, process.env);
   const { createLogger, startHub } = await hubMain();
   const log = createLogger(config.log_level, 'edgeprov-hub');
+  const started = serviceSignals(log);
   const running = await startHub(config, { log });
-  stopOn(async () => running.close());
+  started({
+    async stop() {
+      const report = await running.shutdown(config.shutdown_timeout_s * 1000);
+      log.info(report, 'stopped');
+    },
+    reload() {
+      const next = loadHubConfig(values.config, process.env);
+      const plan = planReload(config, next, HUB_LIVE_KEYS);
+      if (plan.live.includes('log_level')) log.level = next.log_level;
+      config = applyLive(config, next, plan.live);
+      return plan;
+    },
+  });
 }
 
 async function daemon(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' } } });
-  const config = loadDaemonConfig(values.config, process.env);
+  let config = loadDaemonConfig(values.config, process.env);
   const logs = createDaemonLoggers(config.log_level);
+  const started = serviceSignals(logs.log);
   const clock = testClockFromEnv(process.env, (content) =>
     logs.log.error({ file: process.env[TEST_CLOCK_ENV], content }, 'TEST CLOCK: the offset file does not hold a whole number of milliseconds; the previous offset stays'),
   );
@@ -70,10 +90,92 @@ async function daemon(args: string[]): Promise<void> {
     );
   }
   const running = await startDaemon(config, { log: logs.log, requestLog: logs.requestLog, ...(clock ? { clock } : {}) });
-  stopOn(async () => {
-    await running.close();
-    await logs.flush();
+  started({
+    async stop() {
+      const report = await running.shutdown(config.shutdown_timeout_s * 1000);
+      logs.log.info(report, 'stopped');
+      await logs.flush();
+    },
+    reload() {
+      const next = loadDaemonConfig(values.config, process.env);
+      const plan = planReload(config, next, DAEMON_LIVE_KEYS);
+      if (plan.live.includes('log_level')) logs.setLevel(next.log_level);
+      config = applyLive(config, next, plan.live);
+      // The same paths, maybe new contents (a renewed certificate): new connections get them.
+      if (config.https_cert && config.https_key && !plan.restart.includes('https_cert') && !plan.restart.includes('https_key')) {
+        try {
+          running.reloadTls();
+        } catch (err) {
+          logs.log.error({ err: (err as Error).message }, 'https certificate reload failed; the previous one keeps serving');
+        }
+      }
+      return plan;
+    },
   });
+}
+
+/** Config keys a SIGHUP applies to a running hub; every other change waits for a restart. */
+const HUB_LIVE_KEYS = ['log_level', 'shutdown_timeout_s'] as const;
+/** The same for the edge daemon (plus the HTTPS certificate files' contents, re-read on every SIGHUP). */
+const DAEMON_LIVE_KEYS = ['log_level', 'shutdown_timeout_s'] as const;
+
+function applyLive<C extends object>(running: C, next: C, live: string[]): C {
+  const out = { ...running } as Record<string, unknown>;
+  for (const k of live) out[k] = (next as Record<string, unknown>)[k];
+  return out as C;
+}
+
+interface Service {
+  stop(): Promise<void>;
+  reload(): ReloadPlan;
+}
+
+/**
+ * A long-running role under a service manager: SIGTERM/SIGINT stop it gracefully (exit 0, or 1 if
+ * the stop failed; a second signal exits at once), SIGHUP re-reads its config file. A config that
+ * fails to load or apply is logged and the running one kept. The handlers are installed before the
+ * role starts, so a signal during start-up is not node's default (death): a stop waits for the
+ * start to finish, a reload is moot (the config is being read right then).
+ */
+function serviceSignals(log: Logger): (service: Service) => void {
+  let service: Service | undefined;
+  let stopping: string | undefined;
+  const runStop = (s: Service): void => {
+    s.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  const stop = (signal: string): void => {
+    if (stopping) {
+      process.stderr.write(`edgeprov: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = signal;
+    process.stderr.write(`edgeprov: ${signal}, stopping\n`);
+    log.info({ signal }, 'stopping');
+    if (service) runStop(service);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (!service || stopping) return;
+    try {
+      const plan = service.reload();
+      const fields = { changed: plan.changed, applied: plan.live, restart_required: plan.restart };
+      if (plan.restart.length > 0) log.warn(fields, 'config reloaded; some changes need a restart');
+      else log.info(fields, 'config reloaded');
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'config reload failed; the running config is kept');
+    }
+  });
+  return (s) => {
+    service = s;
+    if (stopping) runStop(s);
+  };
 }
 
 function stopOn(close: () => Promise<void>): void {
@@ -269,6 +371,27 @@ async function siteRotateToken(args: string[]): Promise<void> {
   );
 }
 
+async function backup(args: string[]): Promise<void> {
+  const { store, positionals } = dbFrom(args);
+  const file = positionals[0];
+  try {
+    if (!file || positionals.length > 1) throw new UsageError('backup takes exactly one FILE');
+    const { pages } = await backupDb(store.db, file);
+    process.stdout.write(`backup written to ${file} (${pages} pages)\n`);
+  } finally {
+    store.db.close();
+  }
+}
+
+function restore(args: string[]): void {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string' } } });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('restore takes exactly one FILE');
+  const config = loadHubConfig(values.config, process.env);
+  const r = restoreDb(file, config.db_path);
+  process.stdout.write(`restored ${file} to ${config.db_path}; epoch ${r.previousEpoch} -> ${r.epoch}: every edge takes a snapshot at its next connection\n`);
+}
+
 async function adminAdd(args: string[]): Promise<void> {
   const { store, positionals } = dbFrom(args);
   const name = positionals[0];
@@ -297,6 +420,10 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'add') return siteAdd(rest.slice(1));
       if (rest[0] === 'rotate-token') return siteRotateToken(rest.slice(1));
       throw new UsageError(`unknown site command "${rest[0] ?? ''}"`);
+    case 'backup':
+      return backup(rest);
+    case 'restore':
+      return restore(rest);
     case 'admin':
       if (rest[0] === 'add') return adminAdd(rest.slice(1));
       throw new UsageError(`unknown admin command "${rest[0] ?? ''}"`);

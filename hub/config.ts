@@ -15,6 +15,8 @@ export const HubConfig = z
     sync_ping_ms: z.number().int().min(100).max(600_000).default(30_000),
     sync_pong_timeout_ms: z.number().int().min(100).max(600_000).default(10_000),
     retention_days: z.number().int().min(1).max(3650).default(30),
+    // SIGTERM: how long requests in progress may take to finish (systemd's TimeoutStopSec covers it).
+    shutdown_timeout_s: z.number().int().min(0).max(300).default(10),
   })
   .strict();
 export type HubConfig = z.infer<typeof HubConfig>;

@@ -8,6 +8,7 @@ import { openDb, type Db } from './db/open.js';
 import { createHubApp } from './app.js';
 import type { HubConfig } from './config.js';
 import type { Server } from 'node:http';
+import { closeGracefully } from '../shared/shutdown.js';
 import { createSyncServer, startRetentionJob, SYNC_PATH } from './sync/index.js';
 
 export function createLogger(level: string, name: string): Logger {
@@ -18,6 +19,13 @@ export interface RunningHub {
   url: string;
   port: number;
   db: Db;
+  /**
+   * The graceful stop (SIGTERM): stop accepting, close the edges' sync sockets (they reconnect to
+   * the next hub), let API requests in progress finish for at most `graceMs`, then close the DB
+   * with its WAL checkpointed. Resolves with how many connections had to be cut.
+   */
+  shutdown(graceMs: number): Promise<{ httpCut: number }>;
+  /** Stops at once (tests, the demo). */
   close(): Promise<void>;
 }
 
@@ -41,16 +49,38 @@ export async function startHub(config: HubConfig, deps: { log: Logger; clock?: C
   sync.attach(server as unknown as Server);
   const retention = startRetentionJob({ retentionDays: config.retention_days }, { db, clock, log: deps.log });
   deps.log.info({ url, port, db: config.db_path, sync_path: SYNC_PATH }, 'listening');
+  const closeDb = (): void => {
+    // Fold the WAL into the main file: a stopped hub leaves one self-contained DB file.
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      deps.log.warn({ err }, 'wal checkpoint failed');
+    }
+    db.close();
+  };
+  let closed = false;
   return {
     url,
     port,
     db,
+    shutdown: async (graceMs) => {
+      if (closed) return { httpCut: 0 };
+      closed = true;
+      retention.stop();
+      const drained = closeGracefully(server as unknown as Server, graceMs);
+      await sync.close();
+      const { cut } = await drained;
+      closeDb();
+      return { httpCut: cut };
+    },
     close: async () => {
+      if (closed) return;
+      closed = true;
       retention.stop();
       await sync.close();
       await new Promise<void>((resolve) => {
         server!.close(() => {
-          db.close();
+          closeDb();
           resolve();
         });
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

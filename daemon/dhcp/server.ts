@@ -168,7 +168,8 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
   const recvBufferSize = options.recvBufferSize ?? DEFAULTS.recvBufferSize;
   const reconcileIntervalMs = options.reconcileIntervalMs ?? DEFAULTS.reconcileIntervalMs;
   const log = deps.log.child({ component: 'dhcp' });
-  const debug = log.isLevelEnabled('debug');
+  // Read per use, not once: a SIGHUP may change the level while the server runs.
+  const debug = (): boolean => log.isLevelEnabled('debug');
 
   let listenOptions: DhcpListenOptions | undefined;
   let port = options.serverPort ?? 67;
@@ -303,7 +304,7 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
   function answer(own: Socket, d: Decision, p: DhcpPacket): void {
     try {
       count(d);
-      if (d.outcome === 'pool-exhausted' || d.outcome === 'no-pool' || d.outcome === 'declined' || debug) {
+      if (d.outcome === 'pool-exhausted' || d.outcome === 'no-pool' || d.outcome === 'declined' || debug()) {
         const fields = { outcome: d.outcome, type: MESSAGE_NAMES[p.type], mac: d.mac, ip: d.ip, vendor: d.vendor, reason: d.reason, xid: p.xid };
         if (d.outcome === 'pool-exhausted' || d.outcome === 'no-pool') {
           warnExhausted((suppressed) => log.warn({ ...fields, suppressed }, 'dhcp cannot offer an address'));

@@ -9,10 +9,13 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingHttpHeaders, type RequestListener, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext, type Server as TlsServer } from 'node:tls';
+import type { Server } from 'node:http';
 import { createAdaptorServer, type HttpBindings, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { ProvError } from '../../shared/errors.js';
+import { closeGracefully } from '../../shared/shutdown.js';
 import { normaliseRequestPath } from '../tftp/index.js';
 import type { Metrics, PhoneAnswer, Pipeline } from '../pipeline/index.js';
 
@@ -36,6 +39,10 @@ export interface PhoneHttpDeps {
 
 export interface PhoneHttpServer {
   listen(): Promise<{ httpPort: number; httpsPort: number | undefined }>;
+  /** Stops accepting and lets responses in progress finish for at most `boundMs`, then cuts the rest. */
+  drain(boundMs: number): Promise<{ cut: number }>;
+  /** Re-reads the HTTPS certificate and key (a renewed certificate, on SIGHUP); new connections use them. */
+  reloadTls(): void;
   close(): Promise<void>;
 }
 
@@ -238,14 +245,7 @@ export function createPhoneHttpServer(options: PhoneHttpOptions, deps: PhoneHttp
   let https: ServerType | undefined;
   return {
     async listen() {
-      let tls: { cert: Buffer; key: Buffer } | undefined;
-      if (options.https) {
-        try {
-          tls = { cert: readFileSync(options.https.cert), key: readFileSync(options.https.key) };
-        } catch (err) {
-          throw new ProvError('CONFIG_INVALID', `cannot read the HTTPS certificate or key: ${(err as Error).message}`);
-        }
-      }
+      const tls = options.https ? readTls(options.https) : undefined;
       http = createAdaptorServer({
         fetch: app.fetch,
         hostname: options.host,
@@ -266,8 +266,32 @@ export function createPhoneHttpServer(options: PhoneHttpOptions, deps: PhoneHttp
       }
       return { httpPort, httpsPort };
     },
+    async drain(boundMs) {
+      const [a, b] = await Promise.all([closeGracefully(http as Server | undefined, boundMs), closeGracefully(https as Server | undefined, boundMs)]);
+      return { cut: a.cut + b.cut };
+    },
+    reloadTls() {
+      if (!options.https || !https) return;
+      // A bad pair throws here (clear CONFIG_INVALID) and the old context keeps serving.
+      (https as unknown as TlsServer).setSecureContext(readTls(options.https));
+    },
     async close() {
       await Promise.all([closeServer(http), closeServer(https)]);
     },
   };
+}
+
+function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  let tls: { cert: Buffer; key: Buffer };
+  try {
+    tls = { cert: readFileSync(files.cert), key: readFileSync(files.key) };
+  } catch (err) {
+    throw new ProvError('CONFIG_INVALID', `cannot read the HTTPS certificate or key: ${(err as Error).message}`);
+  }
+  try {
+    createSecureContext(tls);
+  } catch (err) {
+    throw new ProvError('CONFIG_INVALID', `the HTTPS certificate and key do not make a TLS context: ${(err as Error).message}`);
+  }
+  return tls;
 }

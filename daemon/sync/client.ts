@@ -91,6 +91,11 @@ export interface AppliedEvent {
  */
 export interface SyncClient extends EventEmitter {
   start(): void;
+  /**
+   * When connected, ships the outbox and waits for the hub to take all of it, for at most
+   * `boundMs` (a graceful stop); resolves with the events still waiting (they go at the next start).
+   */
+  flushOutbox(boundMs: number): Promise<{ left: number }>;
   stop(): Promise<void>;
   status(): SyncClientStatus;
   /** Ship outbox rows now (the pipeline just wrote some). */
@@ -180,6 +185,7 @@ class SyncClientImpl extends EventEmitter implements SyncClient {
   readonly #outboxSelect;
   readonly #outboxPrune;
   readonly #outboxBounds;
+  readonly #outboxCount;
   #ws: WebSocket | undefined;
   #stopped = true;
   #ready = false;
@@ -216,6 +222,7 @@ class SyncClientImpl extends EventEmitter implements SyncClient {
     const db = this.cache.db;
     this.#outboxSelect = db.prepare(`SELECT id, kind, data, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?`);
     this.#outboxPrune = db.prepare(`DELETE FROM outbox WHERE id <= ?`);
+    this.#outboxCount = db.prepare(`SELECT count(*) FROM outbox`).pluck();
     this.#outboxBounds = db.prepare(`SELECT coalesce(min(id), 0) AS first, coalesce(max(id), 0) AS last FROM outbox`);
     const s = this.cache.state();
     this.#cursor = s.cursor;
@@ -245,6 +252,27 @@ class SyncClientImpl extends EventEmitter implements SyncClient {
       this.#digestTimer.unref();
     }
     this.#connect();
+  }
+
+  async flushOutbox(boundMs: number): Promise<{ left: number }> {
+    const left = (): number => this.#outboxCount.get() as number;
+    if (!this.#ready || left() === 0) return { left: left() };
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.off('events-acked', check);
+        this.off('disconnected', done);
+        resolve();
+      };
+      const check = (): void => {
+        if (left() === 0) done();
+      };
+      const timer = setTimeout(done, boundMs);
+      this.on('events-acked', check);
+      this.on('disconnected', done);
+      this.notifyOutbox();
+    });
+    return { left: left() };
   }
 
   async stop(): Promise<void> {

@@ -115,6 +115,11 @@ export interface TftpStats {
 export interface TftpServer {
   /** Binds the main socket; resolves with its address. */
   listen(port: number, host: string): Promise<AddressInfo>;
+  /**
+   * Stops taking requests (closes the main socket) and waits for the requests in progress to end,
+   * for at most `boundMs`; `close()` then ends whatever is left. Resolves with how many remain.
+   */
+  drain(boundMs: number): Promise<{ remaining: number }>;
   /** Stops taking requests, ends every transfer (`aborted`) and closes every socket. */
   close(): Promise<void>;
   stats(): TftpStats;
@@ -162,6 +167,16 @@ function resolveOptions(options: TftpServerOptions): Required<TftpServerOptions>
 
 type InFlight = { kind: 'pending'; filename: string } | { kind: 'transfer'; transfer: Transfer };
 
+/** Requests in progress, telling `drain` the moment the last one ends. */
+class InFlightMap extends Map<string, InFlight> {
+  onEmpty: (() => void) | undefined;
+  override delete(key: string): boolean {
+    const had = super.delete(key);
+    if (had && this.size === 0) this.onEmpty?.();
+    return had;
+  }
+}
+
 const PROVIDER_TIMEOUT = Symbol('provider timeout');
 
 /**
@@ -171,7 +186,8 @@ const PROVIDER_TIMEOUT = Symbol('provider timeout');
 export function createTftpServer(options: TftpServerOptions, deps: TftpServerDeps): TftpServer {
   const opts = resolveOptions(options);
   const log = deps.log.child({ component: 'tftp' });
-  const debug = log.isLevelEnabled('debug');
+  // Read per use, not once: a SIGHUP may change the level while the server runs.
+  const debug = (): boolean => log.isLevelEnabled('debug');
   const limits = { maxBlksize: opts.maxBlksize, maxWindowsize: opts.maxWindowsize, maxClientTimeoutS: opts.maxClientTimeoutS };
 
   const counters: TransferCounters & Omit<TftpStats, 'active' | keyof TransferCounters> = {
@@ -189,15 +205,16 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
     errorsSent: {},
   };
   /** Requests in progress by client `address|port`: the client's retransmitted RRQ must not start a second transfer. */
-  const inFlight = new Map<string, InFlight>();
+  const inFlight = new InFlightMap();
   let main: Socket | undefined;
   let host = '';
   let closing = false;
+  let draining = false;
   let malformedLoggedAt = -Infinity;
   let malformedSuppressed = 0;
 
   const onSendError = (err: Error | null): void => {
-    if (err && debug) log.debug({ err: err.message }, 'tftp send failed');
+    if (err && debug()) log.debug({ err: err.message }, 'tftp send failed');
   };
 
   function onMalformed(reason: MalformedReason, rinfo: RemoteInfo, where: 'main' | 'transfer'): void {
@@ -209,13 +226,14 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
       malformedSuppressed = 0;
     } else {
       malformedSuppressed++;
-      if (debug) log.debug({ reason, where, remote: { address: rinfo.address, port: rinfo.port }, length: rinfo.size }, 'tftp malformed datagram dropped');
+      if (debug()) log.debug({ reason, where, remote: { address: rinfo.address, port: rinfo.port }, length: rinfo.size }, 'tftp malformed datagram dropped');
     }
   }
 
   function sendMainError(code: number, message: string, remote: Remote): void {
     counters.errorsSent[code] = (counters.errorsSent[code] ?? 0) + 1;
-    main?.send(encodeError(code, message), remote.port, remote.address, onSendError);
+    // While draining the main socket is closed: a late refusal is not sent (the phone retries elsewhere or later).
+    if (!draining) main?.send(encodeError(code, message), remote.port, remote.address, onSendError);
   }
 
   /** The one log line per read request. */
@@ -288,7 +306,7 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
         s.removeListener('error', onError);
         resolve(s);
       });
-      if (debug) log.debug({ remote }, 'tftp transfer socket opening');
+      if (debug()) log.debug({ remote }, 'tftp transfer socket opening');
     });
   }
 
@@ -468,6 +486,29 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
       });
     },
 
+    async drain(boundMs) {
+      if (closing || draining) return { remaining: inFlight.size };
+      draining = true;
+      const socket = main;
+      if (socket) {
+        socket.removeListener('message', onMainMessage);
+        await new Promise<void>((resolve) => socket.close(() => resolve()));
+      }
+      log.info({ active: inFlight.size, boundMs }, 'tftp draining');
+      if (inFlight.size > 0) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            inFlight.onEmpty = undefined;
+            resolve();
+          };
+          const timer = setTimeout(done, boundMs);
+          inFlight.onEmpty = done;
+        });
+      }
+      return { remaining: inFlight.size };
+    },
+
     async close() {
       if (closing) return;
       closing = true;
@@ -475,7 +516,7 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
       for (const entry of inFlight.values()) if (entry.kind === 'transfer') waits.push(entry.transfer.abort('aborted'));
       inFlight.clear();
       const socket = main;
-      if (socket) waits.push(new Promise<void>((resolve) => socket.close(() => resolve())));
+      if (socket && !draining) waits.push(new Promise<void>((resolve) => socket.close(() => resolve())));
       for (const idle of pool.splice(0)) waits.push(new Promise<void>((resolve) => idle.close(() => resolve())));
       await Promise.all(waits);
     },

@@ -20,7 +20,7 @@ export function openDb(file: string): Db {
 export function migrate(db: Db, target = MIGRATIONS.length): number[] {
   const applied = applyMigrations(db, MIGRATIONS, target);
   // The epoch names this database's history for the edges; a restored copy gets a new one
-  // when an operator runs `edgeprov hub --new-epoch` (sync issue).
+  // from `edgeprov restore` (hub/db/backup.ts).
   if ((db.pragma('user_version', { simple: true }) as number) >= 1) {
     db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('epoch', ?), ('txid', '0')`).run(randomBytes(8).toString('hex'));
   }
