@@ -24,7 +24,13 @@ export interface LeaseRow {
 }
 
 export interface LeaseStore {
+  /**
+   * The row on `ip`. The last row read is remembered until the store writes or `forget()` is
+   * called: deciding one request looks at the same address several times.
+   */
   byIp(ip: number): LeaseRow | undefined;
+  /** Drops the remembered row (call it when a transaction begins or is rolled back). */
+  forget(): void;
   /** The MAC's newest row that is not a declined address. */
   latestForMac(mac: string): LeaseRow | undefined;
   /** Highest / lowest address with a row inside [start, end]. */
@@ -57,34 +63,67 @@ export function createLeaseStore(db: Database.Database): LeaseStore {
          AND NOT EXISTS (SELECT 1 FROM dhcp_leases n WHERE n.ip = l.ip + 1) ORDER BY l.ip LIMIT 1`,
     )
     .pluck();
+  // Positional parameters: binding from an object costs a property lookup per name.
   const put = db.prepare(
     `INSERT INTO dhcp_leases(ip, mac, state, expires_at, updated_at, hostname, vendor_class, client_id, params)
-     VALUES (@ip, @mac, @state, @expires_at, @updated_at, @hostname, @vendor_class, @client_id, @params)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(ip) DO UPDATE SET mac = excluded.mac, state = excluded.state, expires_at = excluded.expires_at,
        updated_at = excluded.updated_at, hostname = excluded.hostname, vendor_class = excluded.vendor_class,
        client_id = excluded.client_id, params = excluded.params`,
   );
   const releaseOthers = db.prepare(
-    `UPDATE dhcp_leases SET state = 'expired', expires_at = min(expires_at, @now), updated_at = @now
-     WHERE mac = @mac AND ip != @ip AND state != 'declined' AND expires_at > @now`,
+    `UPDATE dhcp_leases SET state = 'expired', expires_at = min(expires_at, ?), updated_at = ?
+     WHERE mac = ? AND ip != ? AND state != 'declined' AND expires_at > ?`,
   );
   const setState = db.prepare(`UPDATE dhcp_leases SET state = ?, expires_at = ?, updated_at = ? WHERE ip = ?`);
   const countHeld = db.prepare(`SELECT count(*) FROM dhcp_leases WHERE ip BETWEEN ? AND ? AND expires_at > ?`).pluck();
   const owner = db.prepare(`SELECT * FROM dhcp_leases WHERE ip = ? AND state = 'bound' AND expires_at > ?`);
   const tx = db.transaction((fn: () => unknown) => fn());
 
+  // ip → row (undefined: no row) of the last read; `remembered` false when there is none.
+  let rememberedIp = -1;
+  let rememberedRow: LeaseRow | undefined;
+  let remembered = false;
+  const forget = (): void => {
+    remembered = false;
+    rememberedRow = undefined;
+  };
+
   return {
-    byIp: (ip) => byIp.get(ip) as LeaseRow | undefined,
+    byIp(ip) {
+      if (remembered && rememberedIp === ip) return rememberedRow;
+      rememberedRow = byIp.get(ip) as LeaseRow | undefined;
+      rememberedIp = ip;
+      remembered = true;
+      return rememberedRow;
+    },
+    forget,
     latestForMac: (mac) => latestForMac.get(mac) as LeaseRow | undefined,
     maxIn: (s, e) => (maxIn.get(s, e) as number | null) ?? undefined,
     minIn: (s, e) => (minIn.get(s, e) as number | null) ?? undefined,
     reusable: (s, e, now) => reusable.iterate(now, s, e) as IterableIterator<LeaseRow>,
     holeIn: (s, e) => (hole.get(s, e) as number | undefined) ?? undefined,
-    put: (row) => void put.run(row),
-    releaseOthers: (mac, ip, now) => void releaseOthers.run({ mac, ip, now }),
-    setState: (ip, state, expiresAt, now) => void setState.run(state, expiresAt, now, ip),
+    put(row) {
+      forget();
+      put.run(row.ip, row.mac, row.state, row.expires_at, row.updated_at, row.hostname, row.vendor_class, row.client_id, row.params);
+    },
+    releaseOthers(mac, ip, now) {
+      forget();
+      releaseOthers.run(now, now, mac, ip, now);
+    },
+    setState(ip, state, expiresAt, now) {
+      forget();
+      setState.run(state, expiresAt, now, ip);
+    },
     countHeld: (s, e, now) => countHeld.get(s, e, now) as number,
     owner: (ip, now) => owner.get(ip, now) as LeaseRow | undefined,
-    transaction: <T>(fn: () => T): T => tx(fn) as T,
+    transaction<T>(fn: () => T): T {
+      forget();
+      try {
+        return tx(fn) as T;
+      } finally {
+        forget();
+      }
+    },
   };
 }

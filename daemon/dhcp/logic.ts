@@ -113,6 +113,11 @@ interface Offer {
   expiresAt: number;
   /** The client took it (REQUEST → ACK): no hole is left behind. */
   bound: boolean;
+  /**
+   * The MAC had no lease row (but declined ones) when this was offered. Rows of a MAC are written
+   * only by binding it, which drops its offer: until then it has no other lease to end when it binds.
+   */
+  withoutRows: boolean;
 }
 
 export interface PoolUse {
@@ -162,14 +167,20 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   const store = createLeaseStore(deps.db);
   const db = deps.db;
   const outboxInsert = db.prepare(`INSERT INTO outbox(kind, data, created_at) VALUES (?, ?, ?)`);
-  const getClient = db.prepare(`SELECT first_seen, reported_at, reported_evidence FROM dhcp_clients WHERE mac = ?`);
-  // One statement records the evidence and, when a report is due, that it was reported (null: unchanged).
+  // One statement records the evidence and decides whether a report is due (never reported, the
+  // evidence changed, or the last report is at or before the cutoff): a due report is recorded as
+  // made now, so `reported_at` comes back equal to now exactly when the caller must emit it.
+  // Positional parameters (better-sqlite3 binds an object by name, slower): mac, vendor, model,
+  // vendor_class, params, hostname, now ×3, evidence, then the cutoff once per CASE.
+  const due = `dhcp_clients.reported_at IS NULL OR dhcp_clients.reported_evidence IS NOT excluded.reported_evidence OR dhcp_clients.reported_at <= ?`;
   const upsertClient = db.prepare(
     `INSERT INTO dhcp_clients(mac, vendor, model, vendor_class, params, hostname, first_seen, last_seen, reported_at, reported_evidence)
-     VALUES (@mac, @vendor, @model, @vendor_class, @params, @hostname, @now, @now, @reported_at, @reported_evidence)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(mac) DO UPDATE SET vendor = excluded.vendor, model = excluded.model, vendor_class = excluded.vendor_class,
        params = excluded.params, hostname = excluded.hostname, last_seen = excluded.last_seen,
-       reported_at = coalesce(excluded.reported_at, reported_at), reported_evidence = coalesce(excluded.reported_evidence, reported_evidence)`,
+       reported_at = CASE WHEN ${due} THEN excluded.reported_at ELSE dhcp_clients.reported_at END,
+       reported_evidence = CASE WHEN ${due} THEN excluded.reported_evidence ELSE dhcp_clients.reported_evidence END
+     RETURNING first_seen, reported_at`,
   );
   /** mac → what was last written and when, so a storm's retransmissions cost no writes. */
   const observed = new Map<string, { fp: string; at: number }>();
@@ -209,7 +220,6 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     observed.set(mac, { fp, at: now });
     if (deps.knownMac(mac)) return;
     const at = new Date(now).toISOString();
-    const prev = getClient.get(mac) as { first_seen: string; reported_at: string | null; reported_evidence: string | null } | undefined;
     const evidence: Record<string, unknown> = {
       protocol: 'dhcp',
       dhcp_vendor_class: vc ? printable(vc) : null,
@@ -219,14 +229,9 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
       oui_vendor: vendorFromMac(mac)?.id ?? null,
     };
     if (model) evidence.model = model;
-    const evidenceText = JSON.stringify(evidence);
-    const due =
-      !prev || prev.reported_at === null || prev.reported_evidence !== evidenceText || now - Date.parse(prev.reported_at) >= o.unknownReportIntervalMs;
-    upsertClient.run({
-      mac, vendor: vendor.id, model: model ?? null, vendor_class: vc ?? null, params, hostname, now: at,
-      reported_at: due ? at : null, reported_evidence: due ? evidenceText : null,
-    });
-    if (due) emit('unknown_device', { mac, ip: ip ? intToIp(ip) : null, at, first_seen: prev?.first_seen ?? at, last_seen: at, evidence }, at);
+    const cutoff = new Date(now - o.unknownReportIntervalMs).toISOString();
+    const row = upsertClient.get(mac, vendor.id, model ?? null, vc ?? null, params, hostname, at, at, at, JSON.stringify(evidence), cutoff, cutoff) as { first_seen: string; reported_at: string };
+    if (row.reported_at === at) emit('unknown_device', { mac, ip: ip ? intToIp(ip) : null, at, first_seen: row.first_seen, last_seen: at, evidence }, at);
   }
 
   // ---------------------------------------------------------------------------------- addresses
@@ -274,10 +279,13 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     }
   }
 
-  function makeOffer(pool: DhcpPool, ip: number, mac: string, now: number): void {
-    dropOffer(offerOf.get(mac));
+  function makeOffer(pool: DhcpPool, ip: number, mac: string, now: number, withoutRows: boolean): void {
+    const prior = offerOf.get(mac);
+    // A retransmitted DISCOVER renews the offer without looking for the MAC's rows again.
+    if (prior && prior.ip === ip && prior.withoutRows) withoutRows = true;
+    dropOffer(prior);
     dropOffer(offers.get(ip));
-    const off: Offer = { ip, mac, pool: `${pool.start}-${pool.end}`, expiresAt: now + o.offerTtlMs, bound: false };
+    const off: Offer = { ip, mac, pool: `${pool.start}-${pool.end}`, expiresAt: now + o.offerTtlMs, bound: false, withoutRows };
     offers.set(ip, off);
     offerOf.set(mac, off);
     fifo.push(off);
@@ -324,13 +332,19 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   const fresh = (plan: DhcpPlan, pool: DhcpPool, ip: number, mac: string, now: number): boolean =>
     assignable(plan, pool, ip) && !plan.reservedIps.has(ip) && !offeredToOther(ip, mac, now);
 
+  /** Set by `pick`: the MAC it last looked up has no lease row at all. */
+  let pickedWithoutRows = false;
+
   function pick(plan: DhcpPlan, pool: DhcpPool, mac: string, requested: number | undefined, now: number): number | undefined {
+    pickedWithoutRows = false;
     const key = `${pool.start}-${pool.end}`;
     const reserved = reservation(plan, pool, mac, now);
     if (reserved !== undefined) return reserved;
     const pending = offerOf.get(mac);
     if (pending && pending.expiresAt > now && mayHold(plan, pool, mac, pending.ip, now)) return pending.ip;
     const mine = store.latestForMac(mac);
+    // latestForMac sees every row releaseOthers would end (declined ones are neither's concern).
+    pickedWithoutRows = mine === undefined;
     if (mine && mayHold(plan, pool, mac, mine.ip, now)) return mine.ip;
     if (requested !== undefined && inRange(pool, requested) && mayHold(plan, pool, mac, requested, now)) return requested;
     // Never used: above every row and every offer made (an index probe and a cursor, not a scan).
@@ -486,13 +500,14 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
       params: parameterList(p).join(',') || null,
     };
     const off = offers.get(ip);
+    const withoutRows = off !== undefined && off.mac === mac && off.withoutRows;
     if (off) off.bound = true;
     dropOffer(off);
     dropOffer(offerOf.get(mac));
     const prev = store.byIp(ip);
     if (!prev) holeFree.clear();
     store.put(row);
-    store.releaseOthers(mac, ip, now);
+    if (!withoutRows) store.releaseOthers(mac, ip, now);
     if (!prev || prev.mac !== mac || prev.state !== 'bound' || prev.expires_at <= now) leaseEvent('granted', row, now, vendor);
     return row;
   }
@@ -507,6 +522,8 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   // ---------------------------------------------------------------------------------- messages
 
   function handleInTx(inbound: Inbound, plan: DhcpPlan): Decision {
+    // What the store remembers is only trusted within one request (tests write rows by hand).
+    store.forget();
     const p = inbound.packet;
     if (p.op !== BOOTREQUEST) return decided('ignored', 'not a BOOTREQUEST');
     const mac = packetMac(p);
@@ -544,7 +561,7 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
         observe(mac, p, vendor, vc?.model, 0, now);
         const ip = pick(plan, pool, mac, requestedIp, now);
         if (ip === undefined) return withVendor(decided('pool-exhausted', `no free address in ${intToIp(pool.start)}–${intToIp(pool.end)}`, mac));
-        makeOffer(pool, ip, mac, now);
+        makeOffer(pool, ip, mac, now, pickedWithoutRows);
         const d = withVendor(decided('offer', 'offered', mac, ip));
         d.reply = replyFor(p, plan, pool, 'offer', ip, vendor, hostnameFor(ip), now);
         return d;
@@ -652,6 +669,7 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
       // Rolled back: what the memo says was written may not be (the offers in memory stay: a
       // retried DISCOVER gets the same address, which is what the client expects).
       observed.clear();
+      store.forget();
       return inbounds.map((i) => {
         try {
           return store.transaction(() => handleInTx(i, plan));
@@ -682,6 +700,7 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
       return info;
     },
     poolUse(plan) {
+      store.forget();
       const now = deps.clock.now().getTime();
       let size = 0;
       let used = 0;

@@ -12,7 +12,8 @@
  * Mode `off` binds nothing. The mode and address are re-checked every `reconcileIntervalMs` (and
  * on `reconcile()`), so switching a site to `full` or `known-only` starts serving without a restart.
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import { networkInterfaces } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -152,6 +153,16 @@ function warnEvery(periodMs: number): (emit: (suppressed: number) => void) => vo
     } else suppressed++;
   };
 }
+
+/**
+ * Every reply goes to an address literal (giaddr, ciaddr, the broadcast address): dgram's default
+ * lookup would still run dns.lookup for each send and defer the send to the next tick; this
+ * answers at once and leaves names (never produced here) to dns.lookup.
+ */
+const literalLookup: NonNullable<SocketOptions['lookup']> = (hostname, options, callback) => {
+  if (isIpv4(hostname)) callback(null, hostname, 4);
+  else dnsLookup(hostname, options, callback);
+};
 
 /**
  * Creates the server; options are validated here (ProvError `CONFIG_INVALID`). Nothing is bound
@@ -301,6 +312,14 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
     }
   }
 
+  /** One callback for every send (the error names the destination): no closure per reply. */
+  function onSent(err: Error | null): void {
+    if (!err) return;
+    counters.sendErrors++;
+    const e = err as Error & { address?: string; port?: number };
+    warnError(() => log.warn({ err: e.message, to: `${e.address}:${e.port}` }, 'dhcp send failed'));
+  }
+
   function answer(own: Socket, d: Decision, p: DhcpPacket): void {
     try {
       count(d);
@@ -312,14 +331,7 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
           log.warn(fields, 'dhcp address declined by the client (in use on the LAN): quarantined');
         } else log.debug({ ...fields, to: d.reply ? `${d.reply.to.address}:${d.reply.to.port}` : undefined }, 'dhcp');
       }
-      if (d.reply) {
-        const to = d.reply.to;
-        own.send(d.reply.bytes, to.port, to.address, (err) => {
-          if (!err) return;
-          counters.sendErrors++;
-          warnError(() => log.warn({ err: err.message, to: `${to.address}:${to.port}` }, 'dhcp send failed'));
-        });
-      }
+      if (d.reply) own.send(d.reply.bytes, d.reply.to.port, d.reply.to.address, onSent);
     } catch (err) {
       counters.errors++;
       warnError((suppressed) => log.error({ err, suppressed }, 'dhcp request handler failed'));
@@ -338,7 +350,7 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
 
   function bindOne(address: string, port: number): Promise<Socket> {
     return new Promise((resolve, reject) => {
-      const s = createSocket({ type: 'udp4', reuseAddr: true, ...(recvBufferSize > 0 ? { recvBufferSize } : {}) });
+      const s = createSocket({ type: 'udp4', reuseAddr: true, lookup: literalLookup, ...(recvBufferSize > 0 ? { recvBufferSize } : {}) });
       const onError = (err: Error): void => {
         try {
           s.close();

@@ -536,6 +536,27 @@ describe('DHCP evidence', () => {
     h = harness();
   });
 
+  test('unchanged evidence is reported again only once unknownReportIntervalMs has passed since the last report', () => {
+    h.restart({ unknownReportIntervalMs: 3_600_000 });
+    const ask = { vendorClass: 'yealink', params: [1, 3, 66], hostname: 'SIP-T46S' };
+    h.send(DHCP_MESSAGE.DISCOVER, YEALINK, ask);
+    assert.equal(h.outbox('unknown_device').length, 1);
+    const firstSeen = h.outbox('unknown_device')[0]!.first_seen;
+    // Past the in-memory period, so the evidence is written again, but within the report interval.
+    h.clock.advance(30 * 60_000);
+    h.send(DHCP_MESSAGE.DISCOVER, YEALINK, ask);
+    assert.equal(h.outbox('unknown_device').length, 1, 'same evidence within the interval: not reported');
+    const row = h.db.prepare(`SELECT first_seen, last_seen, reported_at FROM dhcp_clients WHERE mac = ?`).get(YEALINK) as Record<string, string>;
+    assert.equal(row.reported_at, row.first_seen, 'the report time is the first report');
+    assert.notEqual(row.last_seen, row.first_seen, 'the evidence was written again');
+    h.clock.advance(30 * 60_000);
+    h.send(DHCP_MESSAGE.DISCOVER, YEALINK, ask);
+    const events = h.outbox('unknown_device');
+    assert.equal(events.length, 2, 'an hour after the last report: reported again');
+    assert.equal(events[1]!.first_seen, firstSeen);
+    assert.notEqual(events[1]!.at, firstSeen);
+  });
+
   test('an unknown phone is reported once (deduplicated), again when its evidence changes; PCs and known phones never', () => {
     h.send(DHCP_MESSAGE.DISCOVER, YEALINK, { vendorClass: 'yealink', params: [1, 3, 66], hostname: 'SIP-T46S' });
     h.send(DHCP_MESSAGE.DISCOVER, YEALINK, { vendorClass: 'yealink', params: [1, 3, 66], hostname: 'SIP-T46S' });
