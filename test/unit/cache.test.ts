@@ -6,9 +6,11 @@
 import { reportProvisioned } from '../helpers/counters.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testHub, makeSite, makeUser, TestClock, type TestHub } from '../helpers/hub.js';
-import { createCache, type Cache } from '../../daemon/cache/index.js';
+import { createCache, WAL_AUTOCHECKPOINT_PAGES, type Cache } from '../../daemon/cache/index.js';
 import { deltaFor, snapshotFor } from '../../hub/sync/projection.js';
 
 async function setup(): Promise<{ h: TestHub; a: number; b: number; cacheA: Cache; cacheB: Cache; close(): void }> {
@@ -152,5 +154,23 @@ test('deltas never split a transaction, even when a batch limit falls inside one
     assert.equal(sync(s.h, s.a, s.cacheA), 0);
   } finally {
     s.close();
+  }
+});
+
+test('commits do not checkpoint in line before WAL_AUTOCHECKPOINT_PAGES: the WAL grows past SQLite\'s default 1000 pages', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-wal-'));
+  const cache = createCache({ path: join(dir, 'edge.db') }, { clock: new TestClock() });
+  try {
+    const insert = cache.db.prepare(`INSERT INTO outbox(kind, data, created_at) VALUES ('test', ?, '2025-01-01T00:00:00Z')`);
+    const pageSize = cache.db.pragma('page_size', { simple: true }) as number;
+    // One commit per row, ~one page each: 1500 commits, all within one event-loop turn (no idle checkpoint).
+    const filler = 'x'.repeat(pageSize - 200);
+    for (let i = 0; i < 1500; i++) insert.run(filler);
+    const frames = (statSync(join(dir, 'edge.db-wal')).size - 32) / (pageSize + 24);
+    assert.ok(WAL_AUTOCHECKPOINT_PAGES > 1500);
+    assert.ok(frames >= 1500, `${frames} WAL frames after 1500 commits: a commit checkpointed in line`);
+  } finally {
+    cache.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
