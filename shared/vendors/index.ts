@@ -264,17 +264,33 @@ export function normaliseRequestPath(path: string): string | undefined {
 interface CompiledPattern {
   file: FilePattern;
   re: RegExp;
+  /**
+   * The literal text every match ends with (`.cfg`, `.cnf.xml`; lower-case when the pattern ignores
+   * case), when the pattern ends with one: a path that does not end so is skipped without running
+   * the regex. A request is tried against every family's patterns, and most of them fail here.
+   */
+  tail: string | undefined;
+}
+
+/** The escaped literal a pattern's source ends with (`\.cnf\.xml` → `.cnf.xml`), if it ends with `\.` + letters/digits runs. */
+function literalTail(pattern: string): string | undefined {
+  const m = /(?:\\\.[A-Za-z0-9]+)+$/.exec(pattern);
+  return m ? m[0].replace(/\\\./g, '.') : undefined;
 }
 
 const COMPILED = new Map<VendorId, CompiledPattern[]>(
   VENDORS.map((v) => [
     v.id,
-    v.files.map((file) => ({
-      file,
-      // Any leading directories (`Grandstream/`, `Aastra/`, `secure/`) are accepted; the named
-      // part must end the path.
-      re: new RegExp(`^(?<dirs>(?:[A-Za-z0-9._-]+/)*?)${file.pattern}$`, file.ignoreCase ? 'i' : ''),
-    })),
+    v.files.map((file) => {
+      const tail = literalTail(file.pattern);
+      return {
+        file,
+        // Any leading directories (`Grandstream/`, `Aastra/`, `secure/`) are accepted; the named
+        // part must end the path.
+        re: new RegExp(`^(?<dirs>(?:[A-Za-z0-9._-]+/)*?)${file.pattern}$`, file.ignoreCase ? 'i' : ''),
+        tail: tail !== undefined && file.ignoreCase ? tail.toLowerCase() : tail,
+      };
+    }),
   ]),
 );
 
@@ -292,8 +308,16 @@ function isPlaceholderMac(mac: string): boolean {
   return /^(?:0{12}|f{12})$/i.test(mac);
 }
 
-function matchVendor(v: VendorProfile, path: string): Candidate | undefined {
-  for (const { file, re } of COMPILED.get(v.id) ?? []) {
+/** `path` and, for patterns that ignore case, its lower-case form. */
+interface PathForms {
+  path: string;
+  lower: string;
+}
+
+function matchVendor(v: VendorProfile, p: PathForms): Candidate | undefined {
+  const path = p.path;
+  for (const { file, re, tail } of COMPILED.get(v.id) ?? []) {
+    if (tail !== undefined && !(file.ignoreCase ? p.lower : path).endsWith(tail)) continue;
     const m = re.exec(path);
     if (!m) continue;
     const g = m.groups ?? {};
@@ -335,8 +359,9 @@ export function resolveRequest(input: ResolveInput): ResolvedRequest | undefined
   const path = normaliseRequestPath(input.path);
   if (path === undefined) return undefined;
   const candidates: Candidate[] = [];
+  const forms: PathForms = { path, lower: path.toLowerCase() };
   for (const v of VENDORS) {
-    const c = matchVendor(v, path);
+    const c = matchVendor(v, forms);
     if (c) candidates.push(c);
   }
   if (candidates.length === 0) return undefined;
