@@ -60,16 +60,40 @@ function squash(s: string): string {
  * keep the text and warn.
  */
 export function matchModel(vendor: VendorProfile, input: string): ModelProfile | undefined {
+  const k = squashedProfile(vendor);
   let s = squash(input);
-  for (const prefix of vendor.modelPrefixes) {
-    const p = squash(prefix);
+  for (const p of k.prefixes) {
     if (s.startsWith(p) && s.length > p.length) s = s.slice(p.length);
   }
-  for (const suffix of vendor.modelSuffixes ?? []) {
-    const p = squash(suffix);
+  for (const p of k.suffixes) {
     if (s.endsWith(p) && s.length > p.length) s = s.slice(0, -p.length);
   }
-  return vendor.models.find((m) => squash(m.name) === s);
+  return k.models.get(s);
+}
+
+interface SquashedProfile {
+  prefixes: string[];
+  suffixes: string[];
+  /** Squashed model name → the first model with that name. */
+  models: Map<string, ModelProfile>;
+}
+
+/**
+ * A profile's prefixes, suffixes and model names squashed once: model matching runs on every
+ * phone request with a model in its name or User-Agent, and squashing every name each time was
+ * most of its cost.
+ */
+const squashedProfiles = new WeakMap<VendorProfile, SquashedProfile>();
+
+function squashedProfile(vendor: VendorProfile): SquashedProfile {
+  let k = squashedProfiles.get(vendor);
+  if (!k) {
+    const models = new Map<string, ModelProfile>();
+    for (const m of vendor.models) if (!models.has(squash(m.name))) models.set(squash(m.name), m);
+    k = { prefixes: vendor.modelPrefixes.map(squash), suffixes: (vendor.modelSuffixes ?? []).map(squash), models };
+    squashedProfiles.set(vendor, k);
+  }
+  return k;
 }
 
 /** The canonical name of a model we know, else the text as given. */
@@ -118,8 +142,25 @@ function findMac(text: string): string | undefined {
  * Vendor, model, firmware and MAC from an HTTP User-Agent, table-driven by each profile's
  * `userAgents` rules (brand-less strings are believed only with one of the vendor's OUIs).
  */
-export function parseUserAgent(userAgent: string): UserAgentInfo | undefined {
+export function parseUserAgent(userAgent: string): Readonly<UserAgentInfo> | undefined {
   const ua = userAgent.slice(0, 512);
+  const hit = parsedUserAgents.get(ua);
+  if (hit !== undefined) return hit === NO_MATCH ? undefined : hit;
+  const info = parseUserAgentUncached(ua);
+  if (parsedUserAgents.size >= PARSED_USER_AGENTS_MAX) parsedUserAgents.delete(parsedUserAgents.keys().next().value!);
+  parsedUserAgents.set(ua, info ? Object.freeze(info) : NO_MATCH);
+  return info;
+}
+
+/**
+ * Parsed User-Agents, most recent last, bounded: a phone sends the same User-Agent for every file
+ * of its boot, and the rules are a few dozen regexes tried in turn. Results are frozen (shared).
+ */
+const parsedUserAgents = new Map<string, Readonly<UserAgentInfo> | typeof NO_MATCH>();
+const PARSED_USER_AGENTS_MAX = 4096;
+const NO_MATCH = Symbol('no User-Agent rule matched');
+
+function parseUserAgentUncached(ua: string): UserAgentInfo | undefined {
   for (const v of VENDORS) {
     for (const rule of v.userAgents) {
       const m = rule.re.exec(ua);
