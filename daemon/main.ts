@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { createCache, type Cache } from './cache/index.js';
 import { createPhoneAuth, createPhoneHttpServer } from './http/index.js';
 import { createMetrics, createPipeline, type Metrics, type PhoneAnswer, type Pipeline } from './pipeline/index.js';
-import { createTftpServer, TFTP_ERROR, type TftpFileAnswer, type TftpServer } from './tftp/index.js';
+import { createTftpServer, TFTP_ERROR, type TftpFileAnswer, type TftpLogFields, type TftpServer } from './tftp/index.js';
 import type { DaemonConfig } from './config.js';
 import { createDhcpServer, type DhcpServer } from './dhcp/index.js';
 import { createSyncClient, type SyncClient } from './sync/index.js';
@@ -60,22 +60,34 @@ export interface ShutdownReport {
 /** How long a graceful stop waits for the hub to take the outbox, after the transfers have ended. */
 export const OUTBOX_FLUSH_MS = 3000;
 
-/** A pipeline answer as TFTP says it: DATA, ERROR 1 (not found), ERROR 2 (refused), ERROR 0, or silence (throttled). */
+/**
+ * A pipeline answer as TFTP says it: DATA, ERROR 1 (not found), ERROR 2 (refused), ERROR 0, or
+ * silence (throttled). The pipeline's request-line fields ride along, so the TFTP server's one line
+ * per request carries them (the pipeline's outcome as `answer`; `outcome` is how the transfer ended).
+ */
 export function tftpAnswer(a: PhoneAnswer): TftpFileAnswer {
+  const log = a.logFields ? tftpLogFields(a.logFields) : undefined;
+  const extra = log ? { log } : {};
   switch (a.status) {
     case 200:
-      return { data: a.body ?? Buffer.alloc(0) };
+      return { data: a.body ?? Buffer.alloc(0), ...extra };
     case 404:
-      return { error: { code: TFTP_ERROR.FILE_NOT_FOUND, message: 'File not found' } };
+      return { error: { code: TFTP_ERROR.FILE_NOT_FOUND, message: 'File not found' }, ...extra };
     case 401:
     case 403:
     case 405:
-      return { error: { code: TFTP_ERROR.ACCESS_VIOLATION, message: 'Access violation' } };
+      return { error: { code: TFTP_ERROR.ACCESS_VIOLATION, message: 'Access violation' }, ...extra };
     case 429:
-      return null;
+      return { drop: true, ...extra };
     default:
-      return { error: { code: TFTP_ERROR.NOT_DEFINED, message: 'internal error' } };
+      return { error: { code: TFTP_ERROR.NOT_DEFINED, message: 'internal error' }, ...extra };
   }
+}
+
+/** The pipeline's fields for the TFTP line: `ip` is in the line's `remote` already; `outcome` becomes `answer`. */
+function tftpLogFields(f: Record<string, unknown>): TftpLogFields {
+  const { ip: _ip, outcome, ...rest } = f;
+  return { ...rest, answer: outcome };
 }
 
 export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<RunningDaemon> {
@@ -127,9 +139,10 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       socketPool: 128,
     },
     {
-      // Its one line per transfer carries no secret (file name, peer, sizes, outcome): the cheap logger.
+      // Its one line per request carries no secret (file name, peer, sizes, outcome, and the
+      // pipeline's device/vendor/kind/access fields): the cheap logger.
       log: deps.requestLog ?? log,
-      provider: (req) => tftpAnswer(pipeline.handle({ protocol: 'tftp', method: 'GET', path: req.filename, ip: req.remote.address })),
+      provider: (req) => tftpAnswer(pipeline.handle({ protocol: 'tftp', method: 'GET', path: req.filename, ip: req.remote.address, deferLog: true })),
     },
   );
   metrics.gauge('edgeprov_tftp_transfers_active', 'TFTP requests in progress.', () => tftp.stats().active);

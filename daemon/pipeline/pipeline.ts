@@ -63,6 +63,11 @@ export interface PhoneRequest {
   ifNoneMatch?: string | undefined;
   /** PUT body (already size-bounded by the server). */
   body?: Buffer | undefined;
+  /**
+   * The caller writes the request's one log line itself, when the request has really ended (TFTP:
+   * at the end of the transfer), with the fields the pipeline leaves in `PhoneAnswer.logFields`.
+   */
+  deferLog?: boolean;
 }
 
 /**
@@ -99,6 +104,8 @@ export interface PhoneAnswer {
   access?: Access;
   /** For bootstraps: whether this request opened a session. */
   session?: 'new' | 'continued' | null;
+  /** The request line's fields, when the request asked to write the line itself (`deferLog`). */
+  logFields?: Record<string, unknown>;
 }
 
 export interface PipelineOptions {
@@ -260,7 +267,8 @@ export function createPipeline(options: PipelineOptions, deps: PipelineDeps): Pi
     if (a.access) fields.access = a.access;
     if (a.session) fields.session = a.session;
     if (req.method === 'PUT') fields.method = 'PUT';
-    requestLog.info(fields, 'phone request');
+    if (req.deferLog) a.logFields = fields;
+    else requestLog.info(fields, 'phone request');
     return a;
   }
 

@@ -11,6 +11,7 @@ export {
   type TftpProvider,
   type TftpFileRequest,
   type TftpFileAnswer,
+  type TftpLogFields,
   type TftpStats,
   type RequestOutcome,
 } from './server.js';

@@ -28,10 +28,20 @@ export interface TftpFileRequest {
 }
 
 /**
- * The provider's answer: the file's bytes, an ERROR to send (code 1 file not found, 2 access
- * violation, …), or `null` to drop the request without any answer.
+ * Fields the provider wants on the request's one log line (who the file is for, what it decided),
+ * written with the server's own fields when the request ends: one line per request, not two.
  */
-export type TftpFileAnswer = { data: Buffer } | { error: { code: number; message: string } } | null;
+export type TftpLogFields = Readonly<Record<string, unknown>>;
+
+/**
+ * The provider's answer: the file's bytes, an ERROR to send (code 1 file not found, 2 access
+ * violation, …), or `null` (or `drop`, to carry log fields) to drop the request without any answer.
+ */
+export type TftpFileAnswer =
+  | { data: Buffer; log?: TftpLogFields }
+  | { error: { code: number; message: string }; log?: TftpLogFields }
+  | { drop: true; log?: TftpLogFields }
+  | null;
 
 /** May answer at once (the daemon's pipeline does: SQLite is synchronous) or later. */
 export type TftpProvider = (req: TftpFileRequest) => TftpFileAnswer | Promise<TftpFileAnswer>;
@@ -241,17 +251,17 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
     log[level](fields, 'tftp transfer');
   }
 
-  function onTransferEnd(s: TransferSummary): void {
+  function onTransferEnd(s: TransferSummary, extra: TftpLogFields | undefined): void {
     if (s.outcome === 'completed') counters.completed++;
     else counters.failed++;
     const level = s.outcome === 'completed' || s.outcome === 'aborted' || s.outcome === 'superseded' ? 'info' : 'warn';
-    logRequest({ ...s, remote: `${s.remote.address}:${s.remote.port}` }, level);
+    logRequest({ ...extra, ...s, remote: `${s.remote.address}:${s.remote.port}` }, level);
   }
 
-  function refuse(remote: Remote, rawFilename: string, outcome: RequestOutcome, code: number, message: string, extra: Record<string, unknown> = {}): void {
+  function refuse(remote: Remote, rawFilename: string, outcome: RequestOutcome, code: number, message: string, extra: TftpLogFields = {}): void {
     counters.refused++;
     sendMainError(code, message, remote);
-    logRequest({ filename: rawFilename, remote: `${remote.address}:${remote.port}`, outcome, errorCode: code, ...extra }, outcome === 'not-found' ? 'info' : 'warn');
+    logRequest({ ...extra, filename: rawFilename, remote: `${remote.address}:${remote.port}`, outcome, errorCode: code }, outcome === 'not-found' ? 'info' : 'warn');
   }
 
   async function askProvider(req: TftpFileRequest): Promise<TftpFileAnswer | typeof PROVIDER_TIMEOUT> {
@@ -341,18 +351,19 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
       logRequest({ filename, remote: remoteText, outcome: 'provider-timeout', errorCode: TFTP_ERROR.NOT_DEFINED }, 'error');
       return;
     }
-    if (answer === null) {
+    if (answer === null || 'drop' in answer) {
       release();
       counters.dropped++;
-      logRequest({ filename, remote: remoteText, outcome: 'dropped' });
+      logRequest({ ...answer?.log, filename, remote: remoteText, outcome: 'dropped' });
       return;
     }
     if ('error' in answer) {
       release();
       const code = answer.error.code;
-      refuse(remote, filename, code === TFTP_ERROR.FILE_NOT_FOUND ? 'not-found' : 'refused', code, answer.error.message);
+      refuse(remote, filename, code === TFTP_ERROR.FILE_NOT_FOUND ? 'not-found' : 'refused', code, answer.error.message, answer.log);
       return;
     }
+    const logFields = answer.log;
     const data = mode === 'netascii' ? toNetascii(answer.data) : answer.data;
     const negotiated = negotiateOptions(req.options, data.length, limits);
     let socket: Socket;
@@ -388,7 +399,7 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
       ...(opts.socketPool > 0 ? { release: releaseSocket } : {}),
       onEnd: (summary) => {
         if (transferEntry !== undefined && inFlight.get(key) === transferEntry) inFlight.delete(key);
-        onTransferEnd(summary);
+        onTransferEnd(summary, logFields);
       },
     });
     transferEntry = { kind: 'transfer', transfer };

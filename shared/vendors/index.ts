@@ -60,16 +60,40 @@ function squash(s: string): string {
  * keep the text and warn.
  */
 export function matchModel(vendor: VendorProfile, input: string): ModelProfile | undefined {
+  const k = squashedProfile(vendor);
   let s = squash(input);
-  for (const prefix of vendor.modelPrefixes) {
-    const p = squash(prefix);
+  for (const p of k.prefixes) {
     if (s.startsWith(p) && s.length > p.length) s = s.slice(p.length);
   }
-  for (const suffix of vendor.modelSuffixes ?? []) {
-    const p = squash(suffix);
+  for (const p of k.suffixes) {
     if (s.endsWith(p) && s.length > p.length) s = s.slice(0, -p.length);
   }
-  return vendor.models.find((m) => squash(m.name) === s);
+  return k.models.get(s);
+}
+
+interface SquashedProfile {
+  prefixes: string[];
+  suffixes: string[];
+  /** Squashed model name → the first model with that name. */
+  models: Map<string, ModelProfile>;
+}
+
+/**
+ * A profile's prefixes, suffixes and model names squashed once: model matching runs on every
+ * phone request with a model in its name or User-Agent, and squashing every name each time was
+ * most of its cost.
+ */
+const squashedProfiles = new WeakMap<VendorProfile, SquashedProfile>();
+
+function squashedProfile(vendor: VendorProfile): SquashedProfile {
+  let k = squashedProfiles.get(vendor);
+  if (!k) {
+    const models = new Map<string, ModelProfile>();
+    for (const m of vendor.models) if (!models.has(squash(m.name))) models.set(squash(m.name), m);
+    k = { prefixes: vendor.modelPrefixes.map(squash), suffixes: (vendor.modelSuffixes ?? []).map(squash), models };
+    squashedProfiles.set(vendor, k);
+  }
+  return k;
 }
 
 /** The canonical name of a model we know, else the text as given. */
@@ -118,8 +142,25 @@ function findMac(text: string): string | undefined {
  * Vendor, model, firmware and MAC from an HTTP User-Agent, table-driven by each profile's
  * `userAgents` rules (brand-less strings are believed only with one of the vendor's OUIs).
  */
-export function parseUserAgent(userAgent: string): UserAgentInfo | undefined {
+export function parseUserAgent(userAgent: string): Readonly<UserAgentInfo> | undefined {
   const ua = userAgent.slice(0, 512);
+  const hit = parsedUserAgents.get(ua);
+  if (hit !== undefined) return hit === NO_MATCH ? undefined : hit;
+  const info = parseUserAgentUncached(ua);
+  if (parsedUserAgents.size >= PARSED_USER_AGENTS_MAX) parsedUserAgents.delete(parsedUserAgents.keys().next().value!);
+  parsedUserAgents.set(ua, info ? Object.freeze(info) : NO_MATCH);
+  return info;
+}
+
+/**
+ * Parsed User-Agents, most recent last, bounded: a phone sends the same User-Agent for every file
+ * of its boot, and the rules are a few dozen regexes tried in turn. Results are frozen (shared).
+ */
+const parsedUserAgents = new Map<string, Readonly<UserAgentInfo> | typeof NO_MATCH>();
+const PARSED_USER_AGENTS_MAX = 4096;
+const NO_MATCH = Symbol('no User-Agent rule matched');
+
+function parseUserAgentUncached(ua: string): UserAgentInfo | undefined {
   for (const v of VENDORS) {
     for (const rule of v.userAgents) {
       const m = rule.re.exec(ua);
@@ -264,17 +305,33 @@ export function normaliseRequestPath(path: string): string | undefined {
 interface CompiledPattern {
   file: FilePattern;
   re: RegExp;
+  /**
+   * The literal text every match ends with (`.cfg`, `.cnf.xml`; lower-case when the pattern ignores
+   * case), when the pattern ends with one: a path that does not end so is skipped without running
+   * the regex. A request is tried against every family's patterns, and most of them fail here.
+   */
+  tail: string | undefined;
+}
+
+/** The escaped literal a pattern's source ends with (`\.cnf\.xml` → `.cnf.xml`), if it ends with `\.` + letters/digits runs. */
+function literalTail(pattern: string): string | undefined {
+  const m = /(?:\\\.[A-Za-z0-9]+)+$/.exec(pattern);
+  return m ? m[0].replace(/\\\./g, '.') : undefined;
 }
 
 const COMPILED = new Map<VendorId, CompiledPattern[]>(
   VENDORS.map((v) => [
     v.id,
-    v.files.map((file) => ({
-      file,
-      // Any leading directories (`Grandstream/`, `Aastra/`, `secure/`) are accepted; the named
-      // part must end the path.
-      re: new RegExp(`^(?<dirs>(?:[A-Za-z0-9._-]+/)*?)${file.pattern}$`, file.ignoreCase ? 'i' : ''),
-    })),
+    v.files.map((file) => {
+      const tail = literalTail(file.pattern);
+      return {
+        file,
+        // Any leading directories (`Grandstream/`, `Aastra/`, `secure/`) are accepted; the named
+        // part must end the path.
+        re: new RegExp(`^(?<dirs>(?:[A-Za-z0-9._-]+/)*?)${file.pattern}$`, file.ignoreCase ? 'i' : ''),
+        tail: tail !== undefined && file.ignoreCase ? tail.toLowerCase() : tail,
+      };
+    }),
   ]),
 );
 
@@ -292,8 +349,16 @@ function isPlaceholderMac(mac: string): boolean {
   return /^(?:0{12}|f{12})$/i.test(mac);
 }
 
-function matchVendor(v: VendorProfile, path: string): Candidate | undefined {
-  for (const { file, re } of COMPILED.get(v.id) ?? []) {
+/** `path` and, for patterns that ignore case, its lower-case form. */
+interface PathForms {
+  path: string;
+  lower: string;
+}
+
+function matchVendor(v: VendorProfile, p: PathForms): Candidate | undefined {
+  const path = p.path;
+  for (const { file, re, tail } of COMPILED.get(v.id) ?? []) {
+    if (tail !== undefined && !(file.ignoreCase ? p.lower : path).endsWith(tail)) continue;
     const m = re.exec(path);
     if (!m) continue;
     const g = m.groups ?? {};
@@ -335,8 +400,9 @@ export function resolveRequest(input: ResolveInput): ResolvedRequest | undefined
   const path = normaliseRequestPath(input.path);
   if (path === undefined) return undefined;
   const candidates: Candidate[] = [];
+  const forms: PathForms = { path, lower: path.toLowerCase() };
   for (const v of VENDORS) {
-    const c = matchVendor(v, path);
+    const c = matchVendor(v, forms);
     if (c) candidates.push(c);
   }
   if (candidates.length === 0) return undefined;

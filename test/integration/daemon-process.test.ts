@@ -20,8 +20,8 @@ import { reportProvisioned } from '../helpers/counters.js';
 import { checkConfig } from '../../shared/vendors/formats/index.js';
 import { TFTP_VENDORS, SIM_VENDORS, bootPhone, type BootResult } from '../sim/phones.js';
 import { httpGet, tftpGet } from '../sim/transport.js';
-import { edgeFixture, startDaemonInProcess, startDaemonProcess, type DaemonProcess, type EdgeFixture, type EdgePhone } from '../helpers/edge.js';
 import { logLine } from '../helpers/cli-process.js';
+import { edgeFixture, startDaemonInProcess, startDaemonProcess, type DaemonProcess, type EdgeFixture, type EdgePhone } from '../helpers/edge.js';
 
 const cleanups: Array<() => void> = [];
 after(() => {
@@ -104,6 +104,26 @@ describe('every vendor profile boots against a daemon process', () => {
       assertAccounts(r, phone);
       assert.equal(counters(f.dbPath, phone.spec.mac)!.count, before, `${vendor}: not counted`);
     }
+  });
+
+  test('one log line per phone request, naming the device, the path and the outcome, over HTTP and over TFTP', async () => {
+    const phone = f.phones.find((p) => p.spec.vendor === 'yealink')!;
+    const mac = phone.spec.mac;
+    const httpIp = '127.0.0.21';
+    const tftpIp = '127.0.0.22';
+    assert.equal((await httpGet(d.http, `/${mac}.boot`, { localAddress: httpIp })).status, 200);
+    assert.ok((await tftpGet(d.tftp, `${mac}.boot`, { blksize: 1428, localAddress: tftpIp })).ok);
+    const about = (ip: string) => (l: string) => l.includes(`${mac}.boot`) && l.includes(ip);
+    const httpLine = logLine(await d.p.waitForLine(about(httpIp), 'the HTTP request line'));
+    const tftpLine = logLine(await d.p.waitForLine(about(tftpIp), 'the TFTP request line'));
+    assert.deepEqual([httpLine.msg, httpLine.mac, httpLine.path, httpLine.outcome, httpLine.kind], ['phone request', mac, `${mac}.boot`, 'served', 'boot']);
+    // TFTP's line is written when the transfer ends: how it ended, and what the pipeline decided.
+    assert.deepEqual(
+      [tftpLine.msg, tftpLine.mac, tftpLine.filename, tftpLine.outcome, tftpLine.answer, tftpLine.kind, tftpLine.bytes],
+      ['tftp transfer', mac, `${mac}.boot`, 'completed', 'served', 'boot', tftpLine.size],
+    );
+    assert.equal(d.p.lines.filter(about(httpIp)).length, 1, 'one line for the HTTP request');
+    assert.equal(d.p.lines.filter(about(tftpIp)).length, 1, 'one line for the TFTP request');
   });
 
   test('uploads are size-bounded (413), HEAD carries the length without the body, 401 sends one challenge per line', async () => {
