@@ -15,7 +15,9 @@
  *    it gets 401 with challenges — unless it is in the middle of its first boot, i.e. this IP
  *    fetched a file naming this device on the plain path (its boot file, or a bootstrap session)
  *    within the session window. Snom's container and Yealink's boot file point a factory phone at
- *    the authenticated URL before it holds any credentials; that request is a bootstrap.
+ *    the authenticated URL before it holds any credentials; that request is a bootstrap — while
+ *    the policy would serve one; past the limit it gets the 401 too, so a provisioned phone that
+ *    rebooted (boot file, then the authenticated URL) can still send the credentials it holds.
  * 4. Anything else is a bootstrap: counted in sessions by the policy, refused past the limit
  *    (HTTP 403, TFTP error 2) with a security event.
  *
@@ -372,7 +374,10 @@ export function createPipeline(options: PipelineOptions, deps: PipelineDeps): Pi
         }
       }
       if (!access && deps.leaseOwner?.(req.ip) === device.mac) access = 'lease';
-      if (!access && secure && !inFirstBoot(device.mac, req.ip, now)) {
+      // A first boot past its limit is asked for credentials, not refused: a provisioned phone
+      // rebooting follows its boot file to the authenticated path without credentials first, and
+      // a 403 there would keep it from ever sending the ones it holds.
+      if (!access && secure && (!inFirstBoot(device.mac, req.ip, now) || !policy.mayBootstrap(device.mac, req.ip, now))) {
         return finish(req, { status: 401, outcome: 'unauthorized', challenges: auth.challenges() }, r);
       }
       access ??= 'bootstrap';

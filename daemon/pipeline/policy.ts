@@ -43,6 +43,8 @@ interface CounterRow {
 
 export interface Policy {
   deviceFile(req: DeviceFileRequest, now: Date): Decision;
+  /** Whether a bootstrap from `ip` would be served now (its session is open, or the limit has room). Records nothing. */
+  mayBootstrap(mac: string, ip: string, now: Date): boolean;
 }
 
 export function createPolicy(cache: Cache): Policy {
@@ -59,26 +61,32 @@ export function createPolicy(cache: Cache): Policy {
   );
   const outbox = db.prepare(`INSERT INTO outbox(kind, data, created_at) VALUES (?, ?, ?)`);
 
-  const decide = db.transaction((req: DeviceFileRequest, now: Date): Decision => {
-    const device = cache.device(req.mac);
+  /** Where a bootstrap from `ip` stands now: inside its open session, or a new one with `used` of `limit` taken. */
+  function standing(mac: string, ip: string, now: Date) {
+    const device = cache.device(mac);
     const site = cache.site();
     const limit = device?.provision_limit ?? site?.provision_limit ?? DEFAULT_PROVISION_LIMIT;
     const windowMs = (cache.setting<number>('session_window_s') ?? DEFAULT_SESSION_WINDOW_S) * 1000;
     // The hub's slots for this device (other edge DBs, other sites) count too, less their baselines.
-    const counter = cache.counterReset(req.mac);
+    const counter = cache.counterReset(mac);
     const own = { site_id: site?.id, db_id: cache.dbId };
+    const row = (getCounter.get(mac) as CounterRow | undefined) ?? { count: 0, session_ip: null, session_started_at: null };
+    const open = row.session_ip === ip && row.session_started_at !== null && now.getTime() - Date.parse(row.session_started_at) < windowMs;
+    const used = sessionsUsed(row.count, counter, own);
+    return { row, open, used, limit, full: limit !== 0 && used >= limit, counter, own };
+  }
+
+  const decide = db.transaction((req: DeviceFileRequest, now: Date): Decision => {
     const at = now.toISOString();
     // Read and write inside one BEGIN IMMEDIATE: no other writer can slip in between.
-    const row = (getCounter.get(req.mac) as CounterRow | undefined) ?? { count: 0, session_ip: null, session_started_at: null };
+    const { row, open, used, limit, full, counter, own } = standing(req.mac, req.ip, now);
     let { count, session_ip: sessionIp, session_started_at: sessionAt } = row;
     let session: Decision['session'] = null;
     if (req.access === 'bootstrap') {
-      const open = sessionIp === req.ip && sessionAt !== null && now.getTime() - Date.parse(sessionAt) < windowMs;
       if (open) {
         session = 'continued';
       } else {
-        const used = sessionsUsed(count, counter, own);
-        if (limit !== 0 && used >= limit) {
+        if (full) {
           outbox.run('bootstrap_refused', JSON.stringify({ mac: req.mac, ip: req.ip, at, count: used, limit, path: req.path, protocol: req.protocol }), at);
           return { allowed: false, access: req.access, session: null, count: used, limit };
         }
@@ -103,5 +111,9 @@ export function createPolicy(cache: Cache): Policy {
 
   return {
     deviceFile: (req, now) => decide.immediate(req, now),
+    mayBootstrap(mac, ip, now) {
+      const { open, full } = standing(mac, ip, now);
+      return open || !full;
+    },
   };
 }

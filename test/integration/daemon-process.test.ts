@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import { reportProvisioned } from '../helpers/counters.js';
 import { checkConfig } from '../../shared/vendors/formats/index.js';
 import { TFTP_VENDORS, SIM_VENDORS, bootPhone, type BootResult } from '../sim/phones.js';
-import { httpGet, tftpGet } from '../sim/transport.js';
+import { httpGet, httpGetWithDigest, tftpGet } from '../sim/transport.js';
 import { logLine } from '../helpers/cli-process.js';
 import { edgeFixture, startDaemonInProcess, startDaemonProcess, type DaemonProcess, type EdgeFixture, type EdgePhone } from '../helpers/edge.js';
 
@@ -248,8 +248,7 @@ describe('the provision counter at limit 1, end to end', () => {
     // Inside the window the first boots' IP (127.0.0.1) is still in its session: served.
     assertAccounts(await bootPhone(yea.spec, { protocol: 'http', http: d.http }), yea);
     advanceClock(windowMs + 1000);
-    // The authenticated path from the same IP is never counted, whatever the window. (First: a plain
-    // boot file fetched just before would make the IP's /secure/ request a first boot, refused as a bootstrap.)
+    // The authenticated path from the same IP is never counted, whatever the window.
     for (const phone of [yea, poly]) {
       assertAccounts(await bootPhone(phone.spec, { protocol: 'http', http: d.http, prefix: '/secure/', credentials: phone.prov }), phone);
       assert.equal(counters(f.dbPath, phone.spec.mac)!.count, 1);
@@ -257,6 +256,15 @@ describe('the provision counter at limit 1, end to end', () => {
     const http = await bootPhone(yea.spec, { protocol: 'http', http: d.http });
     assert.equal(http.ok, false);
     assert.deepEqual(http.files.map((x) => [x.path, x.status]), [[`/${yea.spec.mac}.boot`, 200], [`/${yea.spec.mac}.cfg`, 403]]);
+    // A provisioned phone rebooting from the same IP: its plain boot file (DHCP option 66 wins over
+    // its stored URL) sends it to the authenticated path, first without credentials. Past the limit
+    // that is a 401 asking for them, not a 403 that would keep it from using the ones it holds.
+    const secure = `/secure/${yea.spec.mac}.cfg`;
+    assert.equal((await httpGet(d.http, `/${yea.spec.mac}.boot`)).status, 200);
+    const challenged = await httpGetWithDigest(d.http, secure, yea.prov);
+    assert.ok(challenged.challenged, 'asked for credentials');
+    assert.equal(challenged.status, 200, 'and served with them');
+    assert.deepEqual(checkConfig('yealink-cfg', challenged.body.toString()).accounts.map((a) => a.username), yea.accounts.map((a) => a.username));
     const tftp = await bootPhone(poly.spec, { protocol: 'tftp', tftp: d.tftp });
     assert.equal(tftp.ok, false);
     assert.deepEqual(await tftpGet(d.tftp, `${poly.spec.mac}-user.cfg`), { ok: false, code: 2, message: 'Access violation' });
