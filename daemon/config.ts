@@ -31,6 +31,9 @@ export const DaemonConfig = z
     scan_cooling_s: z.number().int().min(1).max(86_400).default(300),
     max_upload_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     upload_ring: z.number().int().min(1).max(1000).default(10),
+    // Rendered files kept in memory (bodies plus ~0.5 KiB each), least recently used out; 16 MiB holds a
+    // 2,000-phone storm's files. 0 renders every request afresh.
+    render_cache_bytes: z.number().int().min(0).max(1 << 30).default(16 * 1024 * 1024),
     hub_url: z.string().url().optional(),
     site_token: z.string().min(1).optional(),
     sync_ping_ms: z.number().int().min(100).max(600_000).default(30_000),

@@ -103,7 +103,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     { db: cache.db, log, clock, site: () => cache.site(), knownMac: (mac) => cache.device(mac) !== undefined, generation: () => cache.generation },
   );
   const pipeline = createPipeline(
-    { scanCoolingMs: config.scan_cooling_s * 1000, uploadRing: config.upload_ring },
+    { scanCoolingMs: config.scan_cooling_s * 1000, uploadRing: config.upload_ring, render: { maxBytes: config.render_cache_bytes } },
     {
       cache, log, clock, auth, metrics, ...(deps.requestLog ? { requestLog: deps.requestLog } : {}),
       leaseOwner: deps.leaseOwner ?? ((ip) => dhcp.leaseOwner(ip)),

@@ -4,7 +4,8 @@
  * shipped sample) and the same data model, so the bytes a phone gets are the bytes the admin
  * previewed. Boot and common files use the family's shipped sample with the site's values and no
  * device secrets. Rendered bodies are cached per (file, device) and config generation, so a boot
- * storm renders each device once; compiled templates are cached per (template, version).
+ * storm renders each device once, within a byte budget (render-cache.ts: least recently used out);
+ * compiled templates are cached per (template, version).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { buildDataModel, chooseTemplate, compileTemplate, provisioningUrl, siteH
 import type { DeviceRecord, SiteRecord, TemplateRecord } from '../../shared/sync/types.js';
 import type { Cache } from '../cache/index.js';
 import type { Metrics } from './metrics.js';
+import { DEFAULT_RENDER_CACHE_BYTES, RenderCache } from './render-cache.js';
 
 /** The repo's templates/ folder (dist/daemon/pipeline → ../../../templates). */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
@@ -28,8 +30,8 @@ export interface RenderedFile {
 
 export interface RenderOptions {
   templatesDir?: string;
-  /** Rendered bodies kept at most; the oldest go first. Default 50 000. */
-  maxEntries?: number;
+  /** Bytes of rendered files kept (bodies plus per-entry overhead); least recently used go first. Default 16 MiB. */
+  maxBytes?: number;
 }
 
 export interface Renderer {
@@ -44,7 +46,7 @@ export interface Renderer {
    * family ships no such sample.
    */
   shared(generation: number, vendor: string, template: string, site: SiteRecord, device: DeviceRecord | undefined, model: string | undefined): RenderedFile | undefined;
-  stats(): { entries: number; compiled: number };
+  stats(): { entries: number; bytes: number; evictions: number; compiled: number };
 }
 
 export function configHash(body: Buffer | string): string {
@@ -72,10 +74,12 @@ function sharedModel(site: SiteRecord, vendor: string, device: DeviceRecord | un
 
 export function createRenderer(cache: Cache, metrics: Metrics | undefined, options: RenderOptions = {}): Renderer {
   const dir = options.templatesDir ?? DEFAULT_TEMPLATES_DIR;
-  const maxEntries = options.maxEntries ?? 50_000;
-  const rendered = new Map<string, RenderedFile>();
+  const rendered = new RenderCache<RenderedFile>(options.maxBytes ?? DEFAULT_RENDER_CACHE_BYTES);
   let generation = -1;
-  const compiled = new Map<string, CompiledTemplate>();
+  // Keyed by template name; the stored key string is what rendered files point at, one copy per template.
+  const compiled = new Map<string, { name: string; template: CompiledTemplate }>();
+  metrics?.gauge('edgeprov_render_cache_bytes', 'Bytes the render cache holds against its budget (bodies plus per-entry overhead).', () => rendered.stats().bytes);
+  metrics?.gauge('edgeprov_render_cache_evictions', 'Rendered files evicted to stay within the budget since start.', () => rendered.stats().evictions);
   // Samples ship with the package and do not change while the daemon runs.
   const samples = new Map<string, string | null>();
 
@@ -90,10 +94,10 @@ export function createRenderer(cache: Cache, metrics: Metrics | undefined, optio
     return body ?? undefined;
   };
 
-  const compile = (key: string, engine: Engine, body: string): CompiledTemplate => {
+  const compile = (key: string, engine: Engine, body: string): { name: string; template: CompiledTemplate } => {
     let c = compiled.get(key);
     if (!c) {
-      c = compileTemplate(engine, body);
+      c = { name: key, template: compileTemplate(engine, body) };
       // Bounded so a stream of template versions cannot grow it without end.
       if (compiled.size >= 1000) compiled.delete(compiled.keys().next().value!);
       compiled.set(key, c);
@@ -112,16 +116,17 @@ export function createRenderer(cache: Cache, metrics: Metrics | undefined, optio
     const t0 = performance.now();
     const made = make();
     metrics?.render((performance.now() - t0) / 1000);
-    if (made) {
-      if (rendered.size >= maxEntries) rendered.delete(rendered.keys().next().value!);
-      rendered.set(key, made);
-    }
+    if (made) rendered.set(key, made);
     return made;
   };
 
-  const finish = (text: string, template: string): RenderedFile => {
-    const body = Buffer.from(text, 'utf8');
-    return { body, hash: configHash(body), template };
+  const render = (c: { name: string; template: CompiledTemplate }, model: DataModel): RenderedFile => {
+    const text = c.template.render(model);
+    // Its own exact-size memory: Buffer.from would slice a small body out of Node's shared 8 KiB
+    // pool, and one cached slice keeps its whole pool alive (a third of the cache's memory was that).
+    const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+    body.write(text, 'utf8');
+    return { body, hash: configHash(body), template: c.name };
   };
 
   return {
@@ -134,15 +139,13 @@ export function createRenderer(cache: Cache, metrics: Metrics | undefined, optio
         const model = buildDataModel({ device, site, extensions: device.extensions });
         if (choice.source !== 'sample') {
           const t = choice.template;
-          const key = `t:${t.id}@${t.version}`;
-          return finish(compile(key, t.engine, t.body).render(model), key);
+          return render(compile(`t:${t.id}@${t.version}`, t.engine, t.body), model);
         }
         // A device imported without a vendor gets the sample of the family its request names.
         const vendor = device.vendor ?? fallbackVendor;
         const body = sample(vendor, 'device', device.engine);
         if (body === undefined) throw new Error(`no ${device.engine} device sample ships for vendor "${vendor}"`);
-        const key = `sample:${vendor}/device.${SAMPLE_EXTENSION[device.engine]}`;
-        return finish(compile(key, device.engine, body).render(model), key);
+        return render(compile(`sample:${vendor}/device.${SAMPLE_EXTENSION[device.engine]}`, device.engine, body), model);
       })!;
     },
     shared(g, vendor, template, site, device, model) {
@@ -150,10 +153,12 @@ export function createRenderer(cache: Cache, metrics: Metrics | undefined, optio
       return cached(g, `shared|${vendor}|${template}|${engine}|${device?.mac ?? ''}|${device ? '' : (model ?? '')}`, () => {
         const body = sample(vendor, template, engine);
         if (body === undefined) return undefined;
-        const key = `sample:${vendor}/${template}.${SAMPLE_EXTENSION[engine]}`;
-        return finish(compile(key, engine, body).render(sharedModel(site, vendor, device, model)), key);
+        return render(compile(`sample:${vendor}/${template}.${SAMPLE_EXTENSION[engine]}`, engine, body), sharedModel(site, vendor, device, model));
       });
     },
-    stats: () => ({ entries: rendered.size, compiled: compiled.size }),
+    stats: () => {
+      const s = rendered.stats();
+      return { entries: s.entries, bytes: s.bytes, evictions: s.evictions, compiled: compiled.size };
+    },
   };
 }
