@@ -174,3 +174,29 @@ test('commits do not checkpoint in line before WAL_AUTOCHECKPOINT_PAGES: the WAL
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('parsed rows are memoised within a bound, least recently used out; an evicted row reads back equal', async () => {
+  const h = await testHub();
+  const site = await makeSite(h, { name: 'M' });
+  const macs = ['001565000041', '001565000042', '001565000043', '001565000044'];
+  await h.json('POST', '/devices/import', { body: { text: macs.map((m) => `${m},T46S`).join('\n'), site_id: site } });
+  const cache = createCache({ path: join(h.dir, 'edge-memo.db'), memoEntries: 3 }, { clock: new TestClock() });
+  try {
+    cache.apply(snapshotFor(h.db, site));
+    const [a, b, c, d] = macs as [string, string, string, string];
+    const first = new Map([a, b, c].map((m) => [m, cache.device(m)!]));
+    assert.equal(cache.device(a), first.get(a), 'a memoised read is the same object');
+    cache.device(d); // b is now the least recently used: it goes
+    assert.equal(cache.device(a), first.get(a));
+    assert.equal(cache.device(c), first.get(c));
+    const again = cache.device(b)!;
+    assert.notEqual(again, first.get(b), 'parsed afresh after its eviction');
+    assert.deepEqual(again, first.get(b));
+    // Unknown MACs take memo slots too, and push known rows out rather than growing it.
+    for (let i = 0; i < 10; i++) assert.equal(cache.device(`00156500ff${String(i).padStart(2, '0')}`), undefined);
+    assert.deepEqual(cache.device(a), first.get(a));
+  } finally {
+    cache.close();
+    h.close();
+  }
+});
