@@ -210,6 +210,18 @@ function writeTree(dir: string, results: BootResult[]): number {
   return n;
 }
 
+/** The daemon's render counters from its /metrics (NaN where a gauge is missing). */
+async function renderCacheFigures(port: number): Promise<{ renders: number; evictions: number; entries: number; bytes: number }> {
+  const text = await (await fetch(`http://${HOST}:${port}/metrics`)).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    renders: read('edgeprov_render_seconds_count'),
+    evictions: read('edgeprov_render_cache_evictions'),
+    entries: read('edgeprov_render_cache_entries'),
+    bytes: read('edgeprov_render_cache_bytes'),
+  };
+}
+
 export function specsFor(vendors: readonly VendorId[], n: number, salt: number): PhoneSpec[] {
   const counts = new Map<VendorId, number>();
   return Array.from({ length: n }, (_, i) => {
@@ -327,6 +339,9 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
     );
     const samples: Record<string, RunFigures[]> = {};
     const add = (k: string, f: RunFigures) => (samples[k] ??= []).push(f);
+    // A warm cache means the timed reps render nothing: a render cache too small for the storm would
+    // re-render every file (least recently used out, in the order the phones come) and hide in the rates.
+    const rendersBefore = await renderCacheFigures(daemonHttp.port);
     for (let rep = 0; rep < opts.reps; rep++) {
       add('daemon-http', await run(httpSpecs, 'http', daemonHttp, opts.concurrency, daemon.pid));
       add('node-http', await run(httpSpecs, 'http', { port: nodePort }, opts.concurrency, node.pid));
@@ -337,6 +352,11 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
       }
       process.stdout.write(`  rep ${rep + 1}/${opts.reps} done\n`);
     }
+    const rendersAfter = await renderCacheFigures(daemonHttp.port);
+    process.stdout.write(
+      `  daemon render cache over the timed reps: ${rendersAfter.renders - rendersBefore.renders} files rendered (0: every file from the cache), ` +
+        `${rendersAfter.evictions - rendersBefore.evictions} evicted; it holds ${rendersAfter.entries} files, ${(rendersAfter.bytes / 1048576).toFixed(1)} MB\n`,
+    );
 
     const fig = (k: string, f: (r: RunFigures) => number): Figure | undefined => (samples[k] ? summarise(samples[k]!.map(f)) : undefined);
     const rows: Row[] = [];
@@ -367,6 +387,7 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
     loopback = {
       phones: opts.phones, concurrency: opts.concurrency, reps: opts.reps, httpVendors, tftpVendors, pinned: haveTaskset && twoCpus,
       samples, failures,
+      render_cache: { renders_during_reps: rendersAfter.renders - rendersBefore.renders, evictions_during_reps: rendersAfter.evictions - rendersBefore.evictions, entries: rendersAfter.entries, bytes: rendersAfter.bytes },
       ratios: {
         http_vs_node: rate('daemon-http').median / rate('node-http').median,
         ...(samples['nginx-http'] ? { http_vs_nginx: rate('daemon-http').median / rate('nginx-http').median } : {}),
