@@ -53,14 +53,15 @@ interface DaemonRep {
   idleWarm: number;
   stormFailures: number;
   servedFailures: number;
-  /** Rendered files the daemon holds in memory when idle at the end (its /metrics gauge). */
+  /** Rendered files the daemon holds in memory when idle at the end, and what they cost against its budget (its /metrics gauges). */
   renderEntries: number;
+  renderBytes: number;
 }
 
-async function renderEntries(http: { host: string; port: number }): Promise<number> {
+async function renderCache(http: { host: string; port: number }): Promise<{ entries: number; bytes: number }> {
   const text = await (await fetch(`http://${http.host}:${http.port}/metrics`)).text();
-  const m = /^edgeprov_render_cache_entries\s+(\d+)/m.exec(text);
-  return m ? Number(m[1]) : NaN;
+  const read = (name: string) => Number(new RegExp(`^${name}\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  return { entries: read('edgeprov_render_cache_entries'), bytes: read('edgeprov_render_cache_bytes') };
 }
 
 /** VmRSS of an empty Node process (the floor of any Node daemon), started pinned as the daemon is. */
@@ -110,14 +111,15 @@ async function daemonReps(o: MemoryBenchOptions): Promise<DaemonRep[]> {
         const servedFailures = rest.filter((r) => !r.ok).length;
         await sleep(SETTLE_MS);
         const idleWarm = procMemory(daemon.pid)?.rss ?? NaN;
+        const held = await renderCache(http);
         const r: DaemonRep = {
           emptyNode, idleStart, stormPeak: Math.max(peak.hwm, peak.peakRss), stormPeakSampled: peak.peakRss, idleWarm, stormFailures, servedFailures,
-          renderEntries: await renderEntries(http),
+          renderEntries: held.entries, renderBytes: held.bytes,
         };
         reps.push(r);
         process.stdout.write(
           `  rep ${rep + 1}/${o.reps} daemon: idle at start ${(idleStart / MB).toFixed(1)} MB, storm peak ${(r.stormPeak / MB).toFixed(1)} MB ` +
-            `(${stormFailures} failed), idle with ${DEVICES} served ${(idleWarm / MB).toFixed(1)} MB (${servedFailures} failed, ${r.renderEntries} rendered files held); empty node ${(emptyNode / MB).toFixed(1)} MB\n`,
+            `(${stormFailures} failed), idle with ${DEVICES} served ${(idleWarm / MB).toFixed(1)} MB (${servedFailures} failed, ${r.renderEntries} rendered files held, ${(r.renderBytes / MB).toFixed(1)} MB); empty node ${(emptyNode / MB).toFixed(1)} MB\n`,
         );
       } finally {
         await stop(daemon);
