@@ -4,17 +4,12 @@
  * device's status. For tests of the hub that need a device to have been provisioned.
  */
 import type { Db } from '../../hub/db/open.js';
+import type { ProvisionedEvent } from '../../hub/domain/devices.js';
 import { HubStore } from '../../hub/db/store.js';
 import { edgeActor, ingestEvents } from '../../hub/sync/state.js';
 import { systemClock } from '../../shared/clock.js';
 
-export interface Provisioned {
-  mac: string;
-  at: string;
-  ip: string;
-  user_agent: string | null;
-  firmware: string | null;
-  config_hash: string;
+export interface Provisioned extends ProvisionedEvent {
   /** The edge DB's session count for the device (its slot's state). */
   count: number;
 }

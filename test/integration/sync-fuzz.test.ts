@@ -17,22 +17,12 @@ import { sessionsUsed } from '../../shared/sync/counter.js';
 import { createPolicy, type Policy } from '../../daemon/pipeline/policy.js';
 import { systemClock } from '../../shared/clock.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { seededRandom } from '../helpers/udp.js';
 import { hubSeq, mirrorLines, once, projectionLines, silentLog, startInProcessHub, tempDir, type InProcessHub } from '../helpers/sync.js';
 
 const SEEDS = (process.env.EDGEPROV_FUZZ_SEEDS ?? '1,2,3,4,5').split(',').map(Number);
 const OPS = Number(process.env.EDGEPROV_FUZZ_OPS ?? 300);
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FuzzEdge {
   site: number;
@@ -65,7 +55,7 @@ class CounterModel {
 }
 
 async function runSeed(seed: number): Promise<string> {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const t = tempDir();
   const h: InProcessHub = await startInProcessHub(join(t.dir, 'hub.db'), ['A', 'B'], { sync: { pingIntervalMs: 100, pongTimeoutMs: 100, pageRows: 7, bookmarkMs: 20 } });
@@ -75,7 +65,7 @@ async function runSeed(seed: number): Promise<string> {
     const cache = createCache({ path: join(t.dir, `edge-${site}-${files++}.db`) }, { clock: systemClock });
     const client = createSyncClient(
       { hubUrl: proxy.url, token, version: 'fuzz', backoffMinMs: 10, backoffMaxMs: 100, pingIntervalMs: 100, pongTimeoutMs: 100, handshakeTimeoutMs: 300, outboxPollMs: 30, outboxBatch: 7, digestIntervalMs: 0 },
-      { cache, log: silentLog, clock: systemClock, random: prng(seed * 7919 + site + files * 31) },
+      { cache, log: silentLog, clock: systemClock, random: seededRandom(seed * 7919 + site + files * 31) },
     );
     return { cache, client, policy: createPolicy(cache) };
   };

@@ -6,23 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hubCount, mergeSlots, sessionsUsed, type CounterSlot } from '../../shared/sync/counter.js';
+import { seededRandom } from '../helpers/udp.js';
 
 const slot = (site_id: number, db_id: string, count: number, baseline = 0): CounterSlot => ({ site_id, db_id, count, baseline });
 
-/** mulberry32, so a failure is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('slot merge is commutative, associative and idempotent: shuffled, duplicated deliveries give one state', () => {
-  const rnd = prng(42);
+  const rnd = seededRandom(42);
   for (let round = 0; round < 200; round++) {
     // Each slot's history only grows (count, and baseline ≤ count): deliveries are snapshots of it.
     const deliveries: CounterSlot[][] = [];
