@@ -35,11 +35,14 @@ export async function benchDhcp(root: string, o: DhcpBenchOptions): Promise<void
   const dir = mkdtempSync(join(tmpdir(), 'edgeprov-bench-dhcp-'));
   const procs = new Set<LineProcess>();
   let pair: NsPair | undefined;
+  // Runs before storm.ts's own handler (which exits at once): so synchronous, namespaces included.
   const stop = (): void => {
     for (const p of procs) p.child.kill('SIGKILL');
+    pair?.destroySync();
+    rmSync(dir, { recursive: true, force: true });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.prependOnceListener('SIGINT', stop);
+  process.prependOnceListener('SIGTERM', stop);
   const runs: Record<'ours' | 'kea', StormRun[]> = { ours: [], kea: [] };
   try {
     const [s, c] = stormCidrs();

@@ -13,7 +13,6 @@
  * storm of the same phones. Half the phones boot over HTTP (all ten vendors), half over TFTP (the
  * TFTP vendors). Lease files persist across repetitions for both stacks.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,7 +142,7 @@ export async function bootStorm(opts: { reps: number; phones: number }): Promise
   // Runs before storm.ts's own handler (which exits at once): so synchronous, namespaces included.
   const kill = (): void => {
     for (const p of procs) p.child.kill('SIGKILL');
-    if (pair) for (const ns of [pair.server, pair.client]) spawnSync('ip', ['netns', 'del', ns]);
+    pair?.destroySync();
   };
   process.prependOnceListener('SIGINT', kill);
   process.prependOnceListener('SIGTERM', kill);

@@ -4,7 +4,7 @@
  * namespace), addressed 10.99.x.y only there. Child processes run in them with `ip netns exec`;
  * every wait is an event bounded by a timeout, and only processes started here are killed, by PID.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export interface RunResult {
@@ -54,6 +54,8 @@ export interface NsPair {
   clientIf: string;
   /** Removes both namespaces (and with them the veth pair). Safe to call twice. */
   destroy(): Promise<void>;
+  /** The same, synchronously: for a signal handler that must finish before the process exits. */
+  destroySync(): void;
 }
 
 /**
@@ -69,6 +71,9 @@ export async function createPair(tag: string, serverCidr: string, clientCidr?: s
     async destroy() {
       await run('ip', ['netns', 'del', server]);
       await run('ip', ['netns', 'del', client]);
+    },
+    destroySync() {
+      for (const ns of [server, client]) spawnSync('ip', ['netns', 'del', ns]);
     },
   };
   try {
