@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { openDb, type Db } from '../../hub/db/open.js';
 import { createHubApp } from '../../hub/app.js';
@@ -35,6 +36,40 @@ export interface TestHub {
   login(username: string, password: string): Promise<string>;
   adminToken: string;
   close(): void;
+}
+
+/** An API error answer: its HTTP status and the fields of its `{error}` body. */
+export interface ApiError {
+  status: number;
+  code: string;
+  message: string;
+  details?: any;
+}
+
+/** Sends a request expected to fail; its answer must carry an `{error}` body. */
+export async function apiError(h: TestHub, method: string, path: string, body?: unknown, token = h.adminToken): Promise<ApiError> {
+  const res = await h.request(method, path, { body, token });
+  const text = await res.text();
+  const parsed = JSON.parse(text) as { error?: Omit<ApiError, 'status'> };
+  assert.ok(parsed.error, `${method} ${path} answered ${res.status} without an error body: ${text}`);
+  return { status: res.status, ...parsed.error };
+}
+
+/** The same, and it must answer `status`. */
+export async function fails(h: TestHub, method: string, path: string, status: number, body?: unknown, token = h.adminToken): Promise<ApiError> {
+  const e = await apiError(h, method, path, body, token);
+  assert.equal(e.status, status, `${method} ${path}: ${JSON.stringify(e)}`);
+  return e;
+}
+
+/** Runs `fn` against a fresh in-process hub, closed afterwards whatever happens. */
+export async function withHub(fn: (h: TestHub) => Promise<void>): Promise<void> {
+  const h = await testHub();
+  try {
+    await fn(h);
+  } finally {
+    h.close();
+  }
 }
 
 let cachedHash: Promise<string> | undefined;

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { testHub, ADMIN, auditSince, lastAuditId, type TestHub } from '../helpers/hub.js';
+import { withHub, testHub, ADMIN, auditSince, lastAuditId, type TestHub } from '../helpers/hub.js';
 
 const HOUR = 3600 * 1000;
 
@@ -20,15 +20,6 @@ interface LoginBody {
   token: string;
   csrf_token: string;
   expires_at: string;
-}
-
-async function withHub(fn: (h: TestHub) => Promise<void>): Promise<void> {
-  const h = await testHub();
-  try {
-    await fn(h);
-  } finally {
-    h.close();
-  }
 }
 
 async function errorOf(res: Response): Promise<ErrorBody['error']> {

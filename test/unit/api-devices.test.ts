@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { testHub, makeSite, makeUser, lastSeq, lastAuditId, changesSince, auditSince, type TestHub } from '../helpers/hub.js';
+import { apiError, testHub, makeSite, makeUser, lastSeq, lastAuditId, changesSince, auditSince, type TestHub } from '../helpers/hub.js';
 import { type DeviceView } from '../../hub/domain/devices.js';
 import { reportProvisioned } from '../helpers/counters.js';
 
@@ -27,13 +27,6 @@ async function importText(h: TestHub, text: string, siteId?: number): Promise<vo
 }
 
 /** Status and error code of a request expected to fail. */
-async function fails(h: TestHub, method: string, path: string, body?: unknown, token = h.adminToken): Promise<{ status: number; code: string; details: any; message: string }> {
-  const res = await h.request(method, path, { body, token });
-  const json = (await res.json()) as { error: { code: string; details?: unknown; message: string } };
-  assert.ok(json.error, `${method} ${path} answered ${res.status} without an error body`);
-  return { status: res.status, code: json.error.code, details: json.error.details, message: json.error.message };
-}
-
 async function getDevice(h: TestHub, mac: string, reveal = false): Promise<DeviceBody> {
   return h.json<DeviceBody>('GET', `/devices/${mac}${reveal ? '?reveal=true' : ''}`);
 }
@@ -72,7 +65,7 @@ test('list: filter all / assigned / unassigned with totals', async () => {
     const unassigned = await h.json<PageBody>('GET', '/devices?filter=unassigned');
     assert.equal(unassigned.total, 2);
     assert.deepEqual(macsOf(unassigned), ['001565000001', '001565000003']);
-    const bad = await fails(h, 'GET', '/devices?filter=mine');
+    const bad = await apiError(h, 'GET', '/devices?filter=mine');
     assert.deepEqual([bad.status, bad.code], [400, 'VALIDATION_FAILED']);
   } finally {
     h.close();
@@ -130,7 +123,7 @@ test('list: sort and pagination report totals and cover every row once', async (
     const byNameDesc = await h.json<PageBody>('GET', '/devices?sort=-name&per_page=5');
     assert.deepEqual(byNameDesc.items.map((d) => d.name), [...names].sort().reverse().slice(0, 5));
     for (const bad of ['sort=colour', 'per_page=0', 'per_page=501', 'page=0']) {
-      const f = await fails(h, 'GET', `/devices?${bad}`);
+      const f = await apiError(h, 'GET', `/devices?${bad}`);
       assert.deepEqual([f.status, f.code], [400, 'VALIDATION_FAILED'], bad);
     }
   } finally {
@@ -260,7 +253,7 @@ test('PATCH: name, login password, engine, model, provision limit; change log an
     assert.equal((await h.json<DeviceBody>('PATCH', '/devices/001565000001', { body: { model: null } })).model, null);
 
     for (const body of [{ engine: 'jinja' }, { provision_limit: -1 }, { login_password: '' }, { mac: '001565000009' }, { name: 'x'.repeat(101) }]) {
-      const f = await fails(h, 'PATCH', '/devices/001565000001', body);
+      const f = await apiError(h, 'PATCH', '/devices/001565000001', body);
       assert.deepEqual([f.status, f.code], [400, 'VALIDATION_FAILED'], JSON.stringify(body));
     }
   } finally {
@@ -292,10 +285,10 @@ test('PATCH vendor: the admin names the family (cisco-sep), the model is re-read
 
     const before = lastSeq(h.db);
     for (const vendor of ['acme', 'Cisco-SEP', null, 7]) {
-      const f = await fails(h, 'PATCH', '/devices/00562b000001', { vendor });
+      const f = await apiError(h, 'PATCH', '/devices/00562b000001', { vendor });
       assert.deepEqual([f.status, f.code], [400, 'VALIDATION_FAILED'], JSON.stringify(vendor));
     }
-    const acme = await fails(h, 'PATCH', '/devices/00562b000001', { vendor: 'acme' });
+    const acme = await apiError(h, 'PATCH', '/devices/00562b000001', { vendor: 'acme' });
     assert.match(`${acme.message} ${JSON.stringify(acme.details)}`, /"acme" is not a vendor profile id \(yealink, .*cisco-sep/);
     assert.equal(lastSeq(h.db), before, 'refused patches change nothing');
   } finally {
@@ -317,7 +310,7 @@ test('PATCH: moving a device to another site is a tombstone at the old site and 
       [b, 'device', '001565000001', 0],
     ]);
     const seq2 = lastSeq(h.db);
-    const f = await fails(h, 'PATCH', '/devices/001565000001', { site_id: 9999 });
+    const f = await apiError(h, 'PATCH', '/devices/001565000001', { site_id: 9999 });
     assert.deepEqual([f.status, f.code], [404, 'NOT_FOUND']);
     assert.equal((await getDevice(h, '001565000001')).site_id, b);
     assert.deepEqual(changesSince(h.db, seq2), []);
@@ -344,9 +337,9 @@ test('DELETE: removes permanently with a tombstone and an audit row; unknown →
     assert.deepEqual(audits.map((a) => [a.action, a.target_id]), [['device.remove', '001565000001']]);
     assert.deepEqual(audits[0]!.before.users, ['555']);
     assert.equal(audits[0]!.before.login_password, '***');
-    assert.equal((await fails(h, 'GET', '/devices/001565000001')).code, 'NOT_FOUND');
+    assert.equal((await apiError(h, 'GET', '/devices/001565000001')).code, 'NOT_FOUND');
     assert.deepEqual((await h.json('GET', `/users/${u}`)).devices, [], 'the assignment went with it');
-    const again = await fails(h, 'DELETE', '/devices/001565000001');
+    const again = await apiError(h, 'DELETE', '/devices/001565000001');
     assert.deepEqual([again.status, again.code], [404, 'NOT_FOUND']);
     assert.equal((await h.json<PageBody>('GET', '/devices')).total, 1);
   } finally {
@@ -369,10 +362,10 @@ test('unknown MACs answer 404 NOT_FOUND and garbage answers 400 INVALID_MAC on e
       ['DELETE', '/template'],
     ];
     for (const [method, suffix, body] of routes) {
-      const missing = await fails(h, method, `/devices/001565abcdef${suffix}`, body);
+      const missing = await apiError(h, method, `/devices/001565abcdef${suffix}`, body);
       assert.deepEqual([missing.status, missing.code], [404, 'NOT_FOUND'], `${method} ${suffix}`);
       for (const garbage of ['not-a-mac', '00:15:65:aa:bb', '001565abcdefff', 'zz1565abcdef']) {
-        const bad = await fails(h, method, `/devices/${garbage}${suffix}`, body);
+        const bad = await apiError(h, method, `/devices/${garbage}${suffix}`, body);
         assert.deepEqual([bad.status, bad.code], [400, 'INVALID_MAC'], `${method} ${garbage}${suffix}`);
       }
     }
@@ -430,12 +423,12 @@ test('PUT users: the 7th user is refused with 409 TOO_MANY_USERS and nothing cha
     assert.equal(six.users.length, 6);
     const seq = lastSeq(h.db);
     const audit = lastAuditId(h.db);
-    const seventh = await fails(h, 'PUT', '/devices/001565000001/users', { users: ids });
+    const seventh = await apiError(h, 'PUT', '/devices/001565000001/users', { users: ids });
     assert.deepEqual([seventh.status, seventh.code], [409, 'TOO_MANY_USERS']);
     assert.deepEqual([seventh.details.max, seventh.details.given], [6, 7]);
     assert.match(seventh.message, /6/);
     assert.deepEqual((await getDevice(h, '001565000001')).users.map((u) => u.id), ids.slice(0, 6));
-    const onEmpty = await fails(h, 'PUT', '/devices/001565000002/users', { users: ids });
+    const onEmpty = await apiError(h, 'PUT', '/devices/001565000002/users', { users: ids });
     assert.equal(onEmpty.code, 'TOO_MANY_USERS');
     assert.deepEqual((await getDevice(h, '001565000002')).users, []);
     assert.deepEqual(changesSince(h.db, seq), []);
@@ -457,21 +450,21 @@ test('PUT users: more lines than the model holds → 409 TOO_MANY_LINES naming t
     const unlicensed = await makeUser(h, '399', 1, { ip_phone_license: false });
     const seq = lastSeq(h.db);
 
-    const lines = await fails(h, 'PUT', '/devices/001565000031/users', { users: [a, b, c] });
+    const lines = await apiError(h, 'PUT', '/devices/001565000031/users', { users: [a, b, c] });
     assert.deepEqual([lines.status, lines.code], [409, 'TOO_MANY_LINES']);
     assert.deepEqual([lines.details.model, lines.details.max_lines, lines.details.lines], ['Yealink T31P', 2, 3]);
     assert.match(lines.message, /T31P/);
     assert.match(lines.message, /\b2\b/);
-    const one = await fails(h, 'PUT', '/devices/001565000031/users', { users: [triple] });
+    const one = await apiError(h, 'PUT', '/devices/001565000031/users', { users: [triple] });
     assert.deepEqual([one.code, one.details.lines], ['TOO_MANY_LINES', 3]);
 
-    const lic = await fails(h, 'PUT', '/devices/001565000046/users', { users: [a, unlicensed] });
+    const lic = await apiError(h, 'PUT', '/devices/001565000046/users', { users: [a, unlicensed] });
     assert.deepEqual([lic.status, lic.code, lic.details.extension], [409, 'USER_NOT_LICENSED', '399']);
-    const unknown = await fails(h, 'PUT', '/devices/001565000046/users', { users: [a, 987654] });
+    const unknown = await apiError(h, 'PUT', '/devices/001565000046/users', { users: [a, 987654] });
     assert.deepEqual([unknown.status, unknown.code], [404, 'NOT_FOUND']);
-    const dup = await fails(h, 'PUT', '/devices/001565000046/users', { users: [a, b, a] });
+    const dup = await apiError(h, 'PUT', '/devices/001565000046/users', { users: [a, b, a] });
     assert.deepEqual([dup.status, dup.code], [400, 'VALIDATION_FAILED']);
-    const shape = await fails(h, 'PUT', '/devices/001565000046/users', { users: ['301'] });
+    const shape = await apiError(h, 'PUT', '/devices/001565000046/users', { users: ['301'] });
     assert.deepEqual([shape.status, shape.code], [400, 'VALIDATION_FAILED']);
     assert.deepEqual(changesSince(h.db, seq), [], 'nothing was written by the refusals');
 
@@ -481,7 +474,7 @@ test('PUT users: more lines than the model holds → 409 TOO_MANY_LINES naming t
     assert.equal((await h.json<DeviceBody>('PUT', '/devices/aabbcc000001/users', { body: { users: [triple, c, b] } })).users.length, 3);
 
     // Changing the model to one that cannot carry the lines is refused too.
-    const model = await fails(h, 'PATCH', '/devices/001565000046', { model: 'T31P' });
+    const model = await apiError(h, 'PATCH', '/devices/001565000046', { model: 'T31P' });
     assert.deepEqual([model.status, model.code, model.details.max_lines], [409, 'TOO_MANY_LINES', 2]);
     assert.equal((await getDevice(h, '001565000046')).model, 'T46S');
   } finally {
@@ -499,7 +492,7 @@ test('SIP accounts: adding one that would overflow a phone carrying the user is 
     await h.json('PUT', '/devices/001565000031/users', { body: { users: [a, b] } });
     const seq = lastSeq(h.db);
     const audit = lastAuditId(h.db);
-    const f = await fails(h, 'POST', `/users/${a}/sip-accounts`, { username: '401-2', password: 'second-line-pw' });
+    const f = await apiError(h, 'POST', `/users/${a}/sip-accounts`, { username: '401-2', password: 'second-line-pw' });
     assert.deepEqual([f.status, f.code, f.details.max_lines, f.details.lines], [409, 'TOO_MANY_LINES', 2, 3]);
     assert.equal((await h.json('GET', `/users/${a}/sip-accounts`)).items.length, 1);
     assert.deepEqual(changesSince(h.db, seq), []);
@@ -589,12 +582,12 @@ test('reset-counter and remove by MAC list: any notation; unknown MACs → 404 a
       reportProvisioned(h.db, { mac, at: '2026-01-01T09:00:00.000Z', ip: '10.0.0.9', user_agent: null, firmware: null, config_hash: 'x', count: 2 });
     }
     const seq = lastSeq(h.db);
-    const missing = await fails(h, 'POST', '/devices/actions/reset-counter', { macs: ['00:15:65:00:00:01', '001565ffffff'] });
+    const missing = await apiError(h, 'POST', '/devices/actions/reset-counter', { macs: ['00:15:65:00:00:01', '001565ffffff'] });
     assert.deepEqual([missing.status, missing.code, missing.details.missing], [404, 'NOT_FOUND', ['001565ffffff']]);
-    const garbage = await fails(h, 'POST', '/devices/actions/remove', { macs: ['001565000001', 'bogus'] });
+    const garbage = await apiError(h, 'POST', '/devices/actions/remove', { macs: ['001565000001', 'bogus'] });
     assert.deepEqual([garbage.status, garbage.code, garbage.details.invalid], [400, 'INVALID_MAC', ['bogus']]);
     for (const body of [{}, { macs: [] }, { macs: ['001565000001'], filter: {} }, { filter: { filter: 'some' } }]) {
-      const f = await fails(h, 'POST', '/devices/actions/reset-counter', body);
+      const f = await apiError(h, 'POST', '/devices/actions/reset-counter', body);
       assert.deepEqual([f.status, f.code], [400, 'VALIDATION_FAILED'], JSON.stringify(body));
     }
     assert.deepEqual(changesSince(h.db, seq), []);

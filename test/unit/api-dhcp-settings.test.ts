@@ -7,16 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDhcpOptionValue } from '../../shared/dhcp.js';
-import { changesSince, lastSeq, makeSite, testHub, type TestHub } from '../helpers/hub.js';
-
-async function withHub(fn: (h: TestHub) => Promise<void>): Promise<void> {
-  const h = await testHub();
-  try {
-    await fn(h);
-  } finally {
-    h.close();
-  }
-}
+import { withHub, changesSince, lastSeq, makeSite, testHub, type TestHub } from '../helpers/hub.js';
 
 async function refused(h: TestHub, body: unknown, pattern: RegExp): Promise<void> {
   const res = await h.request('POST', '/sites', { token: h.adminToken, body });

@@ -6,11 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordUnknownDevice } from '../../hub/domain/discovered.js';
 import { ERROR_STATUS } from '../../shared/errors.js';
-import { testHub, makeSite, makeUser, changesSince, lastSeq, auditSince, lastAuditId, ADMIN, type TestHub } from '../helpers/hub.js';
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: any };
-}
+import { fails, withHub, testHub, makeSite, makeUser, changesSince, lastSeq, auditSince, lastAuditId, ADMIN, type TestHub } from '../helpers/hub.js';
 
 interface TemplateOut {
   id: number;
@@ -49,24 +45,6 @@ interface DiscoveredOut {
   evidence: Record<string, unknown>;
   first_seen: string;
   last_seen: string;
-}
-
-async function withHub(fn: (h: TestHub) => Promise<void>): Promise<void> {
-  const h = await testHub();
-  try {
-    await fn(h);
-  } finally {
-    h.close();
-  }
-}
-
-async function fails(h: TestHub, method: string, path: string, status: number, body?: unknown, token = h.adminToken): Promise<ErrorBody['error']> {
-  const res = await h.request(method, path, { token, body });
-  const text = await res.text();
-  assert.equal(res.status, status, `${method} ${path}: ${text}`);
-  const parsed = JSON.parse(text) as ErrorBody;
-  assert.ok(parsed.error, text);
-  return parsed.error;
 }
 
 function count(h: TestHub, table: string): number {

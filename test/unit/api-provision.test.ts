@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { testHub, makeSite, makeUser, lastSeq, lastAuditId, changesSince, auditSince, type TestHub } from '../helpers/hub.js';
+import { apiError, testHub, makeSite, makeUser, lastSeq, lastAuditId, changesSince, auditSince, type TestHub } from '../helpers/hub.js';
 
 interface BulkBody {
   applied: boolean;
@@ -16,13 +16,6 @@ interface BulkBody {
 async function importText(h: TestHub, text: string): Promise<void> {
   const body = await h.json('POST', '/devices/import', { body: { text } });
   assert.equal(body.applied, true);
-}
-
-async function fails(h: TestHub, method: string, path: string, body?: unknown): Promise<{ status: number; code: string; details: any; message: string }> {
-  const res = await h.request(method, path, { body, token: h.adminToken });
-  const json = (await res.json()) as { error: { code: string; details?: unknown; message: string } };
-  assert.ok(json.error, `${method} ${path} answered ${res.status} without an error body`);
-  return { status: res.status, code: json.error.code, details: json.error.details, message: json.error.message };
 }
 
 async function extensionsOf(h: TestHub, mac: string): Promise<string[]> {
@@ -96,11 +89,11 @@ test('auto provision: an unknown or malformed MAC fails the whole request and no
     await makeUser(h, '501');
     await makeUser(h, '502');
     const seq = lastSeq(h.db);
-    const unknown = await fails(h, 'POST', '/provision/auto', { macs: ['001565000001', '001565ffffff'] });
+    const unknown = await apiError(h, 'POST', '/provision/auto', { macs: ['001565000001', '001565ffffff'] });
     assert.deepEqual([unknown.status, unknown.code], [404, 'NOT_FOUND']);
-    const garbage = await fails(h, 'POST', '/provision/auto', { macs: ['001565000001', 'what'] });
+    const garbage = await apiError(h, 'POST', '/provision/auto', { macs: ['001565000001', 'what'] });
     assert.deepEqual([garbage.status, garbage.code], [400, 'INVALID_MAC']);
-    const empty = await fails(h, 'POST', '/provision/auto', { macs: [] });
+    const empty = await apiError(h, 'POST', '/provision/auto', { macs: [] });
     assert.deepEqual([empty.status, empty.code], [400, 'VALIDATION_FAILED']);
     assert.deepEqual(assignmentRows(h), []);
     assert.deepEqual(changesSince(h.db, seq), []);
@@ -121,7 +114,7 @@ test('auto provision with an explicit user order pairs in that order', async () 
     // An unlicensed user in the explicit list is refused, not paired.
     await importText(h, '001565000003,T46S');
     const c = await makeUser(h, '603', 1, { ip_phone_license: false });
-    const f = await fails(h, 'POST', '/provision/auto', { macs: ['001565000003'], users: [c] });
+    const f = await apiError(h, 'POST', '/provision/auto', { macs: ['001565000003'], users: [c] });
     assert.deepEqual([f.status, f.code], [409, 'USER_NOT_LICENSED']);
     assert.deepEqual(await extensionsOf(h, '001565000003'), []);
   } finally {
@@ -287,9 +280,9 @@ test('template sample: GET /devices/{mac}/template/sample?engine=default returns
     assert.match(res.headers.get('content-disposition') ?? '', /attachment; filename="yealink-device\.tpl"/);
     // Without ?engine the device's engine is used (default).
     assert.equal(await (await h.request('GET', '/devices/001565000001/template/sample', { token: h.adminToken })).text(), SAMPLE);
-    const bad = await fails(h, 'GET', '/devices/001565000001/template/sample?engine=jinja');
+    const bad = await apiError(h, 'GET', '/devices/001565000001/template/sample?engine=jinja');
     assert.deepEqual([bad.status, bad.code], [400, 'VALIDATION_FAILED']);
-    const noVendor = await fails(h, 'GET', '/devices/aabbcc000001/template/sample?engine=default');
+    const noVendor = await apiError(h, 'GET', '/devices/aabbcc000001/template/sample?engine=default');
     assert.deepEqual([noVendor.status, noVendor.code], [404, 'NOT_FOUND']);
   } finally {
     h.close();
@@ -306,17 +299,17 @@ test('template upload: an error at line 12 column 5 → 400 TEMPLATE_INVALID wit
     const templates = () => (h.db.prepare(`SELECT count(*) AS n FROM templates`).get() as { n: number }).n;
     const before = templates();
     // Unknown name: the position is where the name starts.
-    const unknown = await fails(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: customTemplate('ab{{device.serial}}') });
+    const unknown = await apiError(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: customTemplate('ab{{device.serial}}') });
     assert.deepEqual([unknown.status, unknown.code], [400, 'TEMPLATE_INVALID']);
     assert.equal(unknown.details.line, 12);
     assert.equal(unknown.details.column, 5);
     assert.match(unknown.message, /^12:5: /);
     assert.match(unknown.message, /device\.serial/);
     // Unclosed braces: the position is the opening "{{".
-    const unclosed = await fails(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: customTemplate('key {{lines.1.username') });
+    const unclosed = await apiError(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: customTemplate('key {{lines.1.username') });
     assert.deepEqual([unclosed.code, unclosed.details.line, unclosed.details.column], ['TEMPLATE_INVALID', 12, 5]);
     // A line field that does not exist.
-    const field = await fails(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: customTemplate('x = {{lines.1.pasword}}') });
+    const field = await apiError(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: customTemplate('x = {{lines.1.pasword}}') });
     assert.deepEqual([field.code, field.details.line, field.details.column], ['TEMPLATE_INVALID', 12, 7]);
     assert.equal(templates(), before);
     assert.deepEqual(changesSince(h.db, seq), []);
@@ -400,7 +393,7 @@ test('template upload: FreeMarker with an error at line 12, column 5 → 400 wit
     const lines = Array.from({ length: 11 }, (_, i) => `# line ${i + 1}`);
     // Line 12, column 5: a value without a default that no device has — refused at upload, not at a phone's boot.
     const body = [...lines, '  ${device.nickname}', '<#list lines as l>account.${l.index}.user_name = ${l.username}', '</#list>', ''].join('\n');
-    const f = await fails(h, 'PUT', '/devices/001565000001/template', { engine: 'freemarker', body });
+    const f = await apiError(h, 'PUT', '/devices/001565000001/template', { engine: 'freemarker', body });
     assert.deepEqual([f.status, f.code], [400, 'TEMPLATE_INVALID']);
     assert.deepEqual([f.details.line, f.details.column], [12, 5]);
     const d = await h.json('GET', '/devices/001565000001');
@@ -411,7 +404,7 @@ test('template upload: FreeMarker with an error at line 12, column 5 → 400 wit
     assert.equal(t.engine, 'freemarker');
     const cfg = await (await h.request('GET', '/devices/001565000001/config', { token: h.adminToken })).text();
     assert.match(cfg, /# line 11\n  \naccount\.1\.user_name = |# line 11\n  \n$/);
-    const shape = await fails(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: '' });
+    const shape = await apiError(h, 'PUT', '/devices/001565000001/template', { engine: 'default', body: '' });
     assert.deepEqual([shape.status, shape.code], [400, 'VALIDATION_FAILED']);
   } finally {
     h.close();

@@ -5,11 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { testHub, makeSite, changesSince, lastSeq, auditSince, lastAuditId, type TestHub } from '../helpers/hub.js';
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: any };
-}
+import { fails, withHub, testHub, makeSite, changesSince, lastSeq, auditSince, lastAuditId, type TestHub } from '../helpers/hub.js';
 
 interface Rule {
   purpose: string;
@@ -20,25 +16,7 @@ interface Rule {
   note?: string;
 }
 
-async function withHub(fn: (h: TestHub) => Promise<void>): Promise<void> {
-  const h = await testHub();
-  try {
-    await fn(h);
-  } finally {
-    h.close();
-  }
-}
-
 /** Sends as the admin and returns the error, asserting the status. */
-async function fails(h: TestHub, method: string, path: string, status: number, body?: unknown): Promise<ErrorBody['error']> {
-  const res = await h.request(method, path, { token: h.adminToken, body });
-  const text = await res.text();
-  assert.equal(res.status, status, `${method} ${path}: ${text}`);
-  const parsed = JSON.parse(text) as ErrorBody;
-  assert.ok(parsed.error, text);
-  return parsed.error;
-}
-
 function siteCount(h: TestHub): number {
   return (h.db.prepare(`SELECT count(*) AS n FROM sites`).get() as { n: number }).n;
 }

@@ -4,11 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testHub, makeSite, makeUser, changesSince, lastSeq, auditSince, lastAuditId, type TestHub } from '../helpers/hub.js';
-
-interface ErrorBody {
-  error: { code: string; message: string; details?: any };
-}
+import { fails, withHub, testHub, makeSite, makeUser, changesSince, lastSeq, auditSince, lastAuditId, type TestHub } from '../helpers/hub.js';
 
 interface SipAccountOut {
   id: number;
@@ -30,24 +26,6 @@ interface UserOut {
   username: string | null;
   sip_accounts: SipAccountOut[];
   devices: string[];
-}
-
-async function withHub(fn: (h: TestHub) => Promise<void>): Promise<void> {
-  const h = await testHub();
-  try {
-    await fn(h);
-  } finally {
-    h.close();
-  }
-}
-
-async function fails(h: TestHub, method: string, path: string, status: number, body?: unknown, token = h.adminToken): Promise<ErrorBody['error']> {
-  const res = await h.request(method, path, { token, body });
-  const text = await res.text();
-  assert.equal(res.status, status, `${method} ${path}: ${text}`);
-  const parsed = JSON.parse(text) as ErrorBody;
-  assert.ok(parsed.error, text);
-  return parsed.error;
 }
 
 function userCount(h: TestHub): number {
