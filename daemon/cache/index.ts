@@ -3,6 +3,7 @@
  * through `apply(batch)` — idempotent, one transaction together with the cursor — and read by the
  * request pipeline. Nothing on a phone's request path ever waits for the hub.
  */
+import { LRUCache } from 'lru-cache';
 import Database from 'better-sqlite3';
 import { ProvError } from '../../shared/errors.js';
 import { applyMigrations } from '../../shared/migrate.js';
@@ -167,9 +168,8 @@ export function createCache(options: CacheOptions, deps: { clock: Clock }): Cach
   // for every file. Absent rows are remembered too (a prober asks for many unknown MACs). Bounded,
   // least recently used out: a phone's few requests come within a second of each other, and every
   // device of a large site parsed at once held ~1.8 KB each (9 MB for 5,000, 180 MB at the old bound).
-  const memo = new Map<string, unknown>();
   const ABSENT = Symbol('absent');
-  const MEMO_MAX = options.memoEntries ?? 8192;
+  const memo = new LRUCache<string, NonNullable<unknown>>({ max: options.memoEntries ?? 8192 });
   const bump = (): void => {
     generation++;
     memo.clear();
@@ -177,14 +177,9 @@ export function createCache(options: CacheOptions, deps: { clock: Clock }): Cach
   const read = <T>(entity: string, key: string): T | undefined => {
     const k = `${entity}\u0000${key}`;
     const hit = memo.get(k);
-    if (hit !== undefined) {
-      memo.delete(k);
-      memo.set(k, hit);
-      return hit === ABSENT ? undefined : (hit as T);
-    }
+    if (hit !== undefined) return hit === ABSENT ? undefined : (hit as T);
     const value = parse<T>(get.get(entity, key));
-    if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
-    memo.set(k, value === undefined ? ABSENT : value);
+    memo.set(k, value ?? ABSENT);
     return value;
   };
 

@@ -3,10 +3,11 @@
  * used out first. A count bound let a fully served site keep every device's files (about 4 KB a
  * device, 22 MB for 5,000), which is most of what an idle daemon held after serving them once.
  *
- * Recency is the Map's insertion order: a hit moves its entry to the end, eviction takes from the
- * front. The cost of an entry is its body plus a fixed estimate of what surrounds it in memory
- * (see ENTRY_OVERHEAD_BYTES), so a budget means roughly what it says in resident memory.
+ * lru-cache keeps the order and the byte count. The cost of an entry is its body plus a fixed
+ * estimate of what surrounds it in memory (see ENTRY_OVERHEAD_BYTES), so a budget means roughly what
+ * it says in resident memory.
  */
+import { LRUCache } from 'lru-cache';
 
 export interface Sized {
   body: Buffer;
@@ -33,12 +34,21 @@ export interface RenderCacheStats {
 }
 
 export class RenderCache<V extends Sized> {
-  private readonly entries = new Map<string, V>();
-  private bytes = 0;
+  /** Absent when the budget is 0: every request renders. */
+  private readonly lru: LRUCache<string, V> | undefined;
   private evictions = 0;
 
   constructor(readonly maxBytes: number) {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`render cache budget must be a whole number of bytes ≥ 0, got ${maxBytes}`);
+    if (maxBytes === 0) return;
+    this.lru = new LRUCache<string, V>({
+      maxSize: maxBytes,
+      // A file alone over the budget is not kept (maxEntrySize defaults to maxSize).
+      sizeCalculation: (value, key) => RenderCache.cost(key, value),
+      dispose: (_value, _key, reason) => {
+        if (reason === 'evict') this.evictions++;
+      },
+    });
   }
 
   static cost(key: string, value: Sized): number {
@@ -46,39 +56,19 @@ export class RenderCache<V extends Sized> {
   }
 
   get(key: string): V | undefined {
-    const hit = this.entries.get(key);
-    if (hit !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
+    return this.lru?.get(key);
   }
 
   /** Keeps `value` unless it alone exceeds the budget; evicts the least recently used to make room. */
   set(key: string, value: V): void {
-    const old = this.entries.get(key);
-    if (old !== undefined) {
-      this.entries.delete(key);
-      this.bytes -= RenderCache.cost(key, old);
-    }
-    const cost = RenderCache.cost(key, value);
-    if (cost > this.maxBytes) return;
-    while (this.bytes + cost > this.maxBytes) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, V];
-      this.entries.delete(oldestKey);
-      this.bytes -= RenderCache.cost(oldestKey, oldest);
-      this.evictions++;
-    }
-    this.entries.set(key, value);
-    this.bytes += cost;
+    this.lru?.set(key, value);
   }
 
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
+    this.lru?.clear();
   }
 
   stats(): RenderCacheStats {
-    return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, evictions: this.evictions };
+    return { entries: this.lru?.size ?? 0, bytes: this.lru?.calculatedSize ?? 0, maxBytes: this.maxBytes, evictions: this.evictions };
   }
 }
