@@ -146,8 +146,8 @@ export function createCache(options: CacheOptions, deps: { clock: Clock }): Cach
   });
 
   // Checkpoint when the event loop was mostly idle over the last period: a storm's commits then
-  // only append to the WAL (up to the bound), and pages written many times are written back once. PASSIVE never
-  // waits for readers or writers; a checkpoint with nothing to do costs a look at the WAL index.
+  // only append to the WAL (up to the bound), and pages written many times are written back once.
+  // PASSIVE never waits for readers or writers; with nothing to do it costs a look at the WAL index.
   let elu = performance.eventLoopUtilization();
   const checkpointTimer = setInterval(() => {
     const next = performance.eventLoopUtilization();

@@ -27,6 +27,7 @@
  * `scan_threshold_per_min` distinct unknown or refused MACs in a minute is throttled for a cooling
  * period (HTTP 429, TFTP silence) and reported once per period as a `scan` event.
  */
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { DEFAULT_SESSION_WINDOW_S } from '../../shared/domain.js';
 import { isProvError } from '../../shared/errors.js';
@@ -111,7 +112,7 @@ export interface PhoneAnswer {
 }
 
 export interface PipelineOptions {
-  /** Rendered bodies kept at most. */
+  /** The renderer: where shipped templates live and the render cache's byte budget. */
   render?: RenderOptions;
   /** Scan cooling period. Default 300 000 ms. */
   scanCoolingMs?: number;
@@ -175,13 +176,8 @@ export function createPipeline(options: PipelineOptions, deps: PipelineDeps): Pi
    * In memory, bounded: a restart between a phone's boot file and its config costs that phone one
    * 401 and a retry at its next boot, and a boot storm writes nothing for files without secrets.
    */
-  const bootMarks = new Map<string, { ip: string; at: number }>();
-  const BOOT_MARKS_MAX = 100_000;
-  const markBoot = (mac: string, ip: string, at: number): void => {
-    bootMarks.delete(mac);
-    bootMarks.set(mac, { ip, at });
-    if (bootMarks.size > BOOT_MARKS_MAX) bootMarks.delete(bootMarks.keys().next().value!);
-  };
+  const bootMarks = new LRUCache<string, { ip: string; at: number }>({ max: 100_000 });
+  const markBoot = (mac: string, ip: string, at: number): void => void bootMarks.set(mac, { ip, at });
   const getUnknown = db.prepare(`SELECT ip, first_seen, reported_at, requests FROM unknown_devices WHERE mac = ?`);
   const upsertUnknown = db.prepare(
     `INSERT INTO unknown_devices(mac, ip, first_seen, last_seen, requests, evidence) VALUES (@mac, @ip, @now, @now, 1, @evidence)

@@ -7,6 +7,7 @@
  * storm renders each device once, within a byte budget (render-cache.ts: least recently used out);
  * compiled templates are cached per (template, version).
  */
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -77,7 +78,8 @@ export function createRenderer(cache: Cache, metrics: Metrics | undefined, optio
   const rendered = new RenderCache<RenderedFile>(options.maxBytes ?? DEFAULT_RENDER_CACHE_BYTES);
   let generation = -1;
   // Keyed by template name; the stored key string is what rendered files point at, one copy per template.
-  const compiled = new Map<string, { name: string; template: CompiledTemplate }>();
+  // Bounded so a stream of template versions cannot grow it without end.
+  const compiled = new LRUCache<string, { name: string; template: CompiledTemplate }>({ max: 1000 });
   metrics?.gauge('edgeprov_render_cache_bytes', 'Bytes the render cache holds against its budget (bodies plus per-entry overhead).', () => rendered.stats().bytes);
   metrics?.gauge('edgeprov_render_cache_evictions', 'Rendered files evicted to stay within the budget since start.', () => rendered.stats().evictions);
   // Samples ship with the package and do not change while the daemon runs.
@@ -98,8 +100,6 @@ export function createRenderer(cache: Cache, metrics: Metrics | undefined, optio
     let c = compiled.get(key);
     if (!c) {
       c = { name: key, template: compileTemplate(engine, body) };
-      // Bounded so a stream of template versions cannot grow it without end.
-      if (compiled.size >= 1000) compiled.delete(compiled.keys().next().value!);
       compiled.set(key, c);
     }
     return c;

@@ -4,6 +4,7 @@
  * prober walks through many. In memory on purpose: a restart forgets a block, which costs nothing
  * (the prober starts counting again), and nothing is written per probe beyond the event.
  */
+import { LRUCache } from 'lru-cache';
 
 export interface ScanGuardOptions {
   /** Distinct MACs allowed per window; one more blocks the IP. Read at each note (a synced setting). */
@@ -42,30 +43,21 @@ export function createScanGuard(options: ScanGuardOptions): ScanGuard {
   const windowMs = options.windowMs ?? 60_000;
   const coolingMs = options.coolingMs ?? 300_000;
   const maxTracked = options.maxTracked ?? 10_000;
-  const tracks = new Map<string, Track>();
-
-  const touch = (ip: string, t: Track): void => {
-    // Map order is insertion order: re-inserting keeps the most recently used last.
-    tracks.delete(ip);
-    tracks.set(ip, t);
-    if (tracks.size > maxTracked) {
-      const oldest = tracks.keys().next().value;
-      if (oldest !== undefined) tracks.delete(oldest);
-    }
-  };
+  // Recency counts noted requests only (peek elsewhere): the least recently noted IP goes first.
+  const tracks = new LRUCache<string, Track>({ max: maxTracked });
 
   return {
     blocked(ip, nowMs) {
-      const t = tracks.get(ip);
+      const t = tracks.peek(ip);
       return t !== undefined && t.blockedUntil > nowMs;
     },
     note(ip, mac, nowMs) {
-      let t = tracks.get(ip);
+      let t = tracks.peek(ip);
       if (!t) t = { macs: new Map(), blockedUntil: 0 };
       if (t.blockedUntil > nowMs) return undefined;
       for (const [m, at] of t.macs) if (nowMs - at >= windowMs) t.macs.delete(m);
       t.macs.set(mac, nowMs);
-      touch(ip, t);
+      tracks.set(ip, t);
       const threshold = Math.max(1, Math.floor(options.threshold()));
       if (t.macs.size <= threshold) return undefined;
       t.blockedUntil = nowMs + coolingMs;

@@ -3,6 +3,7 @@
  * org template for vendor → shipped sample (the choice is shared/templates/select.ts, which the
  * edge uses too); compiled once per (template, version).
  */
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -72,11 +73,10 @@ export function resolveTemplate(db: Db, device: Pick<DeviceRow, 'template_id' | 
 
 /** Compiled templates by key and version; a new version simply misses. Bounded so uploads cannot grow it without end. */
 export class TemplateCache {
-  readonly #map = new Map<string, CompiledTemplate>();
-  readonly #max: number;
+  readonly #map: LRUCache<string, CompiledTemplate>;
 
   constructor(max = 500) {
-    this.#max = max;
+    this.#map = new LRUCache({ max });
   }
 
   get(t: ResolvedTemplate): CompiledTemplate {
@@ -84,7 +84,6 @@ export class TemplateCache {
     let c = this.#map.get(k);
     if (!c) {
       c = compileTemplate(t.engine, t.body);
-      if (this.#map.size >= this.#max) this.#map.delete(this.#map.keys().next().value!);
       this.#map.set(k, c);
     }
     return c;

@@ -6,6 +6,7 @@
  * Facts come from ../shared/reference/phones.md (IEEE registry, wazo-provd, FusionPBX, vendor
  * guides); each profile file cites them. Nothing here does I/O.
  */
+import { LRUCache } from 'lru-cache';
 import { macOui, tryParseMac } from '../mac.js';
 import { cisco, ciscoSep } from './cisco.js';
 import { fanvil } from './fanvil.js';
@@ -147,17 +148,15 @@ export function parseUserAgent(userAgent: string): Readonly<UserAgentInfo> | und
   const hit = parsedUserAgents.get(ua);
   if (hit !== undefined) return hit === NO_MATCH ? undefined : hit;
   const info = parseUserAgentUncached(ua);
-  if (parsedUserAgents.size >= PARSED_USER_AGENTS_MAX) parsedUserAgents.delete(parsedUserAgents.keys().next().value!);
   parsedUserAgents.set(ua, info ? Object.freeze(info) : NO_MATCH);
   return info;
 }
 
 /**
- * Parsed User-Agents, most recent last, bounded: a phone sends the same User-Agent for every file
- * of its boot, and the rules are a few dozen regexes tried in turn. Results are frozen (shared).
+ * Parsed User-Agents, bounded, least recently used out: a phone sends the same User-Agent for every
+ * file of its boot, and the rules are a few dozen regexes tried in turn. Results are frozen (shared).
  */
-const parsedUserAgents = new Map<string, Readonly<UserAgentInfo> | typeof NO_MATCH>();
-const PARSED_USER_AGENTS_MAX = 4096;
+const parsedUserAgents = new LRUCache<string, Readonly<UserAgentInfo> | typeof NO_MATCH>({ max: 4096 });
 const NO_MATCH = Symbol('no User-Agent rule matched');
 
 function parseUserAgentUncached(ua: string): UserAgentInfo | undefined {
