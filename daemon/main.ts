@@ -66,8 +66,7 @@ export const OUTBOX_FLUSH_MS = 3000;
  * per request carries them (the pipeline's outcome as `answer`; `outcome` is how the transfer ended).
  */
 export function tftpAnswer(a: PhoneAnswer): TftpFileAnswer {
-  const log = a.logFields ? tftpLogFields(a.logFields) : undefined;
-  const extra = log ? { log } : {};
+  const extra = a.logFields ? { log: a.logFields } : {};
   switch (a.status) {
     case 200:
       return { data: a.body ?? Buffer.alloc(0), ...extra };
@@ -82,12 +81,6 @@ export function tftpAnswer(a: PhoneAnswer): TftpFileAnswer {
     default:
       return { error: { code: TFTP_ERROR.NOT_DEFINED, message: 'internal error' }, ...extra };
   }
-}
-
-/** The pipeline's fields for the TFTP line: `ip` is in the line's `remote` already; `outcome` becomes `answer`. */
-function tftpLogFields(f: Record<string, unknown>): TftpLogFields {
-  const { ip: _ip, outcome, ...rest } = f;
-  return { ...rest, answer: outcome };
 }
 
 export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<RunningDaemon> {
@@ -142,7 +135,10 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       // Its one line per request carries no secret (file name, peer, sizes, outcome, and the
       // pipeline's device/vendor/kind/access fields): the cheap logger.
       log: deps.requestLog ?? log,
-      provider: (req) => tftpAnswer(pipeline.handle({ protocol: 'tftp', method: 'GET', path: req.filename, ip: req.remote.address, deferLog: true })),
+      provider: (req) => {
+        const a = pipeline.handle({ protocol: 'tftp', method: 'GET', path: req.filename, ip: req.remote.address, deferLog: true });
+        return a instanceof Promise ? a.then(tftpAnswer) : tftpAnswer(a);
+      },
     },
   );
   metrics.gauge('edgeprov_tftp_transfers_active', 'TFTP requests in progress.', () => tftp.stats().active);

@@ -6,7 +6,7 @@
  * vendor file (404).
  */
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingHttpHeaders, type RequestListener, type ServerOptions } from 'node:http';
+import { createServer as createHttpServer, type IncomingHttpHeaders, type RequestListener, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createSecureContext, type Server as TlsServer } from 'node:tls';
@@ -130,8 +130,8 @@ function createPhoneHandler(deps: PhoneHttpDeps) {
   };
   return {
     refuse,
-    /** undefined: the request is a PUT whose body must be read first (see `put`). */
-    answer(method: string, target: string, ip: string, h: IncomingHttpHeaders, body?: Buffer): HttpAnswer {
+    /** Later for a device file (its record is committed first: see Pipeline.handle). Never rejects. */
+    answer(method: string, target: string, ip: string, h: IncomingHttpHeaders, body?: Buffer): HttpAnswer | Promise<HttpAnswer> {
       const head = method === 'HEAD';
       if (method !== 'GET' && !head && method !== 'PUT') return refuse(method, ip, target, 405, 'method-not-allowed');
       let path = target;
@@ -159,7 +159,7 @@ function createPhoneHandler(deps: PhoneHttpDeps) {
         ifNoneMatch: h['if-none-match'],
         ...(body ? { body } : {}),
       });
-      return toHttp(a, head);
+      return a instanceof Promise ? a.then((answered) => toHttp(answered, head)) : toHttp(a, head);
     },
   };
 }
@@ -179,9 +179,12 @@ export function createPhoneApp(options: Pick<PhoneHttpOptions, 'maxUploadBytes'>
     const incoming = c.env.incoming;
     const target = incoming.url ?? '';
     const ip = clientIp(incoming.socket.remoteAddress);
-    if (c.req.method !== 'PUT') return respond(phone.answer(c.req.method, target, ip, incoming.headers));
-    return readBounded(c.req.raw, maxUpload).then((body) =>
-      respond(body === undefined ? phone.refuse('PUT', ip, target, 413, 'too-large') : phone.answer('PUT', target, ip, incoming.headers, body)),
+    if (c.req.method !== 'PUT') {
+      const a = phone.answer(c.req.method, target, ip, incoming.headers);
+      return a instanceof Promise ? a.then(respond) : respond(a);
+    }
+    return readBounded(c.req.raw, maxUpload).then(async (body) =>
+      respond(body === undefined ? phone.refuse('PUT', ip, target, 413, 'too-large') : await phone.answer('PUT', target, ip, incoming.headers, body)),
     );
   });
   app.onError((err, c) => {
@@ -208,16 +211,23 @@ function withFastPath(deps: PhoneHttpDeps, honoListener: RequestListener): Reque
       honoListener(req, res);
       return;
     }
-    let a: HttpAnswer;
+    let a: HttpAnswer | Promise<HttpAnswer>;
     try {
       a = phone.answer(method, url, clientIp(req.socket.remoteAddress), req.headers);
     } catch (err) {
       log.error({ err, url: url.slice(0, 300) }, 'http handler failed');
       a = { status: 500, headers: PLAIN, body: 'internal error\n' };
     }
-    res.writeHead(a.status, a.headers);
-    res.end(a.body ?? undefined);
+    if (a instanceof Promise) void a.then((answered) => send(res, answered));
+    else send(res, a);
   };
+}
+
+function send(res: ServerResponse, a: HttpAnswer): void {
+  // The client may have gone while a device file's record was committed.
+  if (res.destroyed) return;
+  res.writeHead(a.status, a.headers);
+  res.end(a.body ?? undefined);
 }
 
 function listen(server: ServerType): Promise<number> {

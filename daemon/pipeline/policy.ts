@@ -42,7 +42,13 @@ interface CounterRow {
 }
 
 export interface Policy {
+  /** Decides and records in a transaction of its own. */
   deviceFile(req: DeviceFileRequest, now: Date): Decision;
+  /**
+   * Decides and records in the current turn's group commit (the request path): resolves once the
+   * record is committed, so nothing is served that a crash could leave unrecorded.
+   */
+  deviceFileGrouped(req: DeviceFileRequest, now: Date): Promise<Decision>;
   /** Whether a bootstrap from `ip` would be served now (its session is open, or the limit has room). Records nothing. */
   mayBootstrap(mac: string, ip: string, now: Date): boolean;
 }
@@ -76,7 +82,8 @@ export function createPolicy(cache: Cache): Policy {
     return { row, open, used, limit, full: limit !== 0 && used >= limit, counter, own };
   }
 
-  const decide = db.transaction((req: DeviceFileRequest, now: Date): Decision => {
+  /** Runs inside a write transaction (its own, or the turn's group commit's savepoint). */
+  const decideInTransaction = (req: DeviceFileRequest, now: Date): Decision => {
     const at = now.toISOString();
     // Read and write inside one BEGIN IMMEDIATE: no other writer can slip in between.
     const { row, open, used, limit, full, counter, own } = standing(req.mac, req.ip, now);
@@ -107,10 +114,12 @@ export function createPolicy(cache: Cache): Policy {
       at,
     );
     return { allowed: true, access: req.access, session, count: sessionsUsed(count, counter, own), limit };
-  });
+  };
+  const decide = db.transaction(decideInTransaction);
 
   return {
     deviceFile: (req, now) => decide.immediate(req, now),
+    deviceFileGrouped: (req, now) => cache.groupCommit.run(() => decideInTransaction(req, now)),
     mayBootstrap(mac, ip, now) {
       const { open, full } = standing(mac, ip, now);
       return open || !full;

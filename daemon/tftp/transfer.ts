@@ -105,9 +105,13 @@ export function startTransfer(p: TransferParams): Transfer {
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
 
-  const onSendError = (err: Error | null): void => {
-    if (err && debug) log.debug({ err: err.message }, 'tftp send failed');
-  };
+  // A send that fails is resent by the timer like a lost one. The callback is only there to log it at
+  // debug: each one costs a tick per datagram, which a boot storm has thousands of.
+  const onSendError = debug
+    ? (err: Error | null): void => {
+        if (err) log.debug({ err: err.message }, 'tftp send failed');
+      }
+    : undefined;
 
   const sendBlock = (n: number): void => {
     const from = (n - 1) * blksize;

@@ -68,11 +68,11 @@ function count(cache: Cache, mac: string): number {
 test('a boot on the plain path: boot file and device file served, one bootstrap session counted and recorded', async () => {
   const s = await setup();
   try {
-    const boot = s.p.handle(get(`${YEA}.boot`));
+    const boot = await s.p.handle(get(`${YEA}.boot`));
     assert.equal(boot.status, 200);
     assert.equal(boot.kind, 'boot');
     assert.match(boot.body!.toString(), new RegExp(`include:config "${YEA}.cfg"`));
-    const cfg = s.p.handle(get(`${YEA}.cfg`));
+    const cfg = await s.p.handle(get(`${YEA}.cfg`));
     assert.equal(cfg.status, 200);
     assert.deepEqual([cfg.kind, cfg.access, cfg.session], ['device', 'bootstrap', 'new']);
     assert.equal(cfg.contentType, 'text/plain; charset=utf-8');
@@ -91,7 +91,7 @@ test('a boot on the plain path: boot file and device file served, one bootstrap 
 test('/secure/ without credentials: 401 with MD5 and SHA-256 challenges, unless it continues a first boot from the plain path', async () => {
   const s = await setup();
   try {
-    const cold = s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.30' }));
+    const cold = await s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.30' }));
     assert.equal(cold.status, 401);
     assert.equal(cold.challenges!.length, 2);
     assert.ok(cold.challenges!.some((c) => /algorithm=MD5/.test(c)) && cold.challenges!.some((c) => /algorithm=SHA-256/.test(c)));
@@ -100,14 +100,14 @@ test('/secure/ without credentials: 401 with MD5 and SHA-256 challenges, unless 
 
     // Snom's first boot: the plain-path container points at /secure/<MAC>.xml before the phone holds credentials.
     const snomUa = 'Mozilla/4.0 (compatible; snomD785-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413000002 SXM:0 UXM:0)';
-    assert.equal(s.p.handle(get(`snomD785-${SNOM.toUpperCase()}.htm`, { userAgent: snomUa, ip: '10.0.0.31' })).status, 200);
-    const first = s.p.handle(get(`secure/${SNOM.toUpperCase()}.xml`, { userAgent: snomUa, ip: '10.0.0.31' }));
+    assert.equal((await s.p.handle(get(`snomD785-${SNOM.toUpperCase()}.htm`, { userAgent: snomUa, ip: '10.0.0.31' }))).status, 200);
+    const first = await s.p.handle(get(`secure/${SNOM.toUpperCase()}.xml`, { userAgent: snomUa, ip: '10.0.0.31' }));
     assert.deepEqual([first.status, first.access, first.session], [200, 'bootstrap', 'new']);
     // Another IP without that boot file: 401, not a bootstrap.
-    assert.equal(s.p.handle(get(`secure/${SNOM.toUpperCase()}.xml`, { userAgent: snomUa, ip: '10.0.0.32' })).status, 401);
+    assert.equal((await s.p.handle(get(`secure/${SNOM.toUpperCase()}.xml`, { userAgent: snomUa, ip: '10.0.0.32' }))).status, 401);
     // After the window the first boot is over: 401 again.
     s.clock.advance(601_000);
-    assert.equal(s.p.handle(get(`secure/${SNOM.toUpperCase()}.xml`, { userAgent: snomUa, ip: '10.0.0.31' })).status, 401);
+    assert.equal((await s.p.handle(get(`secure/${SNOM.toUpperCase()}.xml`, { userAgent: snomUa, ip: '10.0.0.31' }))).status, 401);
     assert.equal(count(s.cache, SNOM), 1);
   } finally {
     s.close();
@@ -118,21 +118,21 @@ test('credentials: Digest and Basic on /secure/ are served uncounted past the li
   const s = await setup();
   try {
     const d = s.cache.device(YEA)!;
-    assert.equal(s.p.handle(get(`${YEA}.cfg`)).status, 200);
-    assert.equal(s.p.handle(get(`${YEA}.cfg`, { ip: '10.0.0.99' })).status, 403, 'limit 1: another IP is refused');
-    const challenge = pickMd5Challenge(s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.50' })).challenges)!;
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`))).status, 200);
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`, { ip: '10.0.0.99' }))).status, 403, 'limit 1: another IP is refused');
+    const challenge = pickMd5Challenge((await s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.50' }))).challenges)!;
     const uri = `/secure/${YEA}.cfg`;
     const digest = digestAuthorization(challenge, 'GET', uri, d.prov_username, d.prov_password);
-    const a = s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.50', authorization: digest, uri }));
+    const a = await s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.50', authorization: digest, uri }));
     assert.deepEqual([a.status, a.access], [200, 'authenticated']);
     const basic = `Basic ${Buffer.from(`${d.prov_username}:${d.prov_password}`).toString('base64')}`;
-    assert.deepEqual([s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.51', authorization: basic })).access], ['authenticated']);
+    assert.deepEqual([(await s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.51', authorization: basic }))).access], ['authenticated']);
     // The digest covers the URI: replayed for another path it is refused.
-    assert.equal(s.p.handle(get(`secure/${YEA}.boot`, { ip: '10.0.0.50', authorization: digest, uri: `/secure/${YEA}.boot` })).status, 200, 'boot files need no credentials');
+    assert.equal((await s.p.handle(get(`secure/${YEA}.boot`, { ip: '10.0.0.50', authorization: digest, uri: `/secure/${YEA}.boot` }))).status, 200, 'boot files need no credentials');
     const wrong = digestAuthorization(challenge, 'GET', uri, d.prov_username, 'not-the-password');
-    assert.equal(s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.52', authorization: wrong, uri })).status, 401);
+    assert.equal((await s.p.handle(get(`secure/${YEA}.cfg`, { ip: '10.0.0.52', authorization: wrong, uri }))).status, 401);
     // Another device's valid credentials do not open this one.
-    const plainWrong = s.p.handle(get(`${YEA}.cfg`, { ip: '10.0.0.53', authorization: `Basic ${Buffer.from('someone:else').toString('base64')}` }));
+    const plainWrong = await s.p.handle(get(`${YEA}.cfg`, { ip: '10.0.0.53', authorization: `Basic ${Buffer.from('someone:else').toString('base64')}` }));
     assert.deepEqual([plainWrong.status, plainWrong.outcome], [403, 'refused'], 'on the plain path bad credentials are ignored: a bootstrap, refused past the limit');
     assert.equal(count(s.cache, YEA), 1, 'authenticated deliveries are never counted');
     assert.deepEqual(s.events().map((e) => e.kind), ['provisioned', 'bootstrap_refused', 'provisioned', 'provisioned', 'bootstrap_refused']);
@@ -145,12 +145,12 @@ test('lease-bound: the IP the edge leased to this MAC is served past the limit a
   const s = await setup();
   try {
     s.leases.set('10.0.0.40', YEA);
-    assert.equal(s.p.handle(get(`${YEA}.cfg`, { protocol: 'tftp', ip: '10.0.0.21', userAgent: undefined })).status, 200);
-    assert.equal(s.p.handle(get(`${YEA}.cfg`, { protocol: 'tftp', ip: '10.0.0.41', userAgent: undefined })).status, 403);
-    const leased = s.p.handle(get(`${YEA}.cfg`, { protocol: 'tftp', ip: '10.0.0.40', userAgent: undefined }));
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`, { protocol: 'tftp', ip: '10.0.0.21', userAgent: undefined }))).status, 200);
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`, { protocol: 'tftp', ip: '10.0.0.41', userAgent: undefined }))).status, 403);
+    const leased = await s.p.handle(get(`${YEA}.cfg`, { protocol: 'tftp', ip: '10.0.0.40', userAgent: undefined }));
     assert.deepEqual([leased.status, leased.access], [200, 'lease']);
     s.leases.set('10.0.0.41', SNOM);
-    assert.equal(s.p.handle(get(`${YEA}.cfg`, { protocol: 'tftp', ip: '10.0.0.41', userAgent: undefined })).status, 403, 'a lease of another MAC binds nothing');
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`, { protocol: 'tftp', ip: '10.0.0.41', userAgent: undefined }))).status, 403, 'a lease of another MAC binds nothing');
     assert.equal(count(s.cache, YEA), 1);
   } finally {
     s.close();
@@ -162,10 +162,10 @@ test('unknown MAC: 404 and one unknown_device event with its evidence, repeated 
   try {
     const unknown = '001565abcdef';
     const ua = 'Yealink SIP-T54W 96.86.0.70 00:15:65:ab:cd:ef';
-    const a = s.p.handle(get(`${unknown}.cfg`, { userAgent: ua }));
+    const a = await s.p.handle(get(`${unknown}.cfg`, { userAgent: ua }));
     assert.deepEqual([a.status, a.outcome], [404, 'unknown-device']);
     s.clock.advance(1000);
-    s.p.handle(get(`${unknown}.boot`, { userAgent: ua }));
+    await s.p.handle(get(`${unknown}.boot`, { userAgent: ua }));
     let ev = s.events('unknown_device');
     assert.equal(ev.length, 1);
     assert.equal(ev[0]!.data.mac, unknown);
@@ -173,17 +173,17 @@ test('unknown MAC: 404 and one unknown_device event with its evidence, repeated 
     assert.deepEqual(ev[0]!.data.evidence, {
       protocol: 'http', path: `${unknown}.cfg`, user_agent: ua, vendor_guess: 'yealink', oui_vendor: 'yealink', model: 'T54W', firmware: '96.86.0.70',
     });
-    s.p.handle(get(`${unknown}.cfg`, { userAgent: ua, ip: '10.0.0.22' }));
+    await s.p.handle(get(`${unknown}.cfg`, { userAgent: ua, ip: '10.0.0.22' }));
     ev = s.events('unknown_device');
     assert.equal(ev.length, 2, 'a new IP is news');
     s.clock.advance(3_600_000);
-    s.p.handle(get(`${unknown}.cfg`, { userAgent: ua, ip: '10.0.0.22' }));
+    await s.p.handle(get(`${unknown}.cfg`, { userAgent: ua, ip: '10.0.0.22' }));
     ev = s.events('unknown_device');
     assert.equal(ev.length, 3, 'reported again after the interval');
     assert.equal(ev[2]!.data.first_seen, '2026-03-01T08:00:00.000Z');
     assert.equal(ev[2]!.data.requests, 4);
     // A shared file asked with an unknown phone's User-Agent is still served (no secrets), and noted.
-    const common = s.p.handle(get('y000000000096.cfg', { userAgent: 'Yealink SIP-T54W 96.86.0.70 00:15:65:ab:cd:ee' }));
+    const common = await s.p.handle(get('y000000000096.cfg', { userAgent: 'Yealink SIP-T54W 96.86.0.70 00:15:65:ab:cd:ee' }));
     assert.equal(common.status, 200);
     assert.equal(s.events('unknown_device').at(-1)!.data.mac, '001565abcdee');
   } finally {
@@ -197,21 +197,21 @@ test('scan: more than scan_threshold_per_min distinct unknown or refused MACs fr
     await s.h.json('PATCH', '/settings', { body: { scan_threshold_per_min: 3 } });
     s.sync();
     const prober = { ip: '10.0.9.9', userAgent: undefined };
-    assert.equal(s.p.handle(get(`${YEA}.cfg`)).status, 200, 'the phone itself boots first');
-    for (let i = 0; i < 3; i++) assert.equal(s.p.handle(get(`00156500aa0${i}.cfg`, prober)).status, 404);
-    assert.equal(s.p.handle(get(`${YEA}.cfg`, prober)).status, 403, 'a refused MAC counts too');
-    const blocked = s.p.handle(get('00156500aa09.cfg', prober));
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`))).status, 200, 'the phone itself boots first');
+    for (let i = 0; i < 3; i++) assert.equal((await s.p.handle(get(`00156500aa0${i}.cfg`, prober))).status, 404);
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`, prober))).status, 403, 'a refused MAC counts too');
+    const blocked = await s.p.handle(get('00156500aa09.cfg', prober));
     assert.deepEqual([blocked.status, blocked.outcome], [429, 'throttled']);
-    assert.equal(s.p.handle(get('y000000000066.cfg', prober)).status, 429, 'everything is throttled, shared files too');
-    assert.equal(s.p.handle(get(`${YEA}.cfg`)).status, 200, 'other IPs are not affected');
+    assert.equal((await s.p.handle(get('y000000000066.cfg', prober))).status, 429, 'everything is throttled, shared files too');
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`))).status, 200, 'other IPs are not affected');
     const scans = s.events('scan');
     assert.equal(scans.length, 1);
     assert.equal(scans[0]!.data.ip, '10.0.9.9');
     assert.equal(scans[0]!.data.macs, 4);
     s.clock.advance(299_000);
-    assert.equal(s.p.handle(get('00156500aa0a.cfg', prober)).status, 429);
+    assert.equal((await s.p.handle(get('00156500aa0a.cfg', prober))).status, 429);
     s.clock.advance(2000);
-    assert.equal(s.p.handle(get('00156500aa0b.cfg', prober)).status, 404, 'cooled down');
+    assert.equal((await s.p.handle(get('00156500aa0b.cfg', prober))).status, 404, 'cooled down');
     assert.equal(s.events('scan').length, 1, 'reported once per period');
     assert.match(s.metrics.text(), /^edgeprov_scan_blocks_total 1$/m);
   } finally {
@@ -222,14 +222,14 @@ test('scan: more than scan_threshold_per_min distinct unknown or refused MACs fr
 test('ETag / If-None-Match: 304 after the same authorization, recorded like a delivery; a changed config gets 200 again', async () => {
   const s = await setup();
   try {
-    const first = s.p.handle(get(`${YEA}.cfg`));
-    const again = s.p.handle(get(`${YEA}.cfg`, { ifNoneMatch: `W/${first.etag}, "other"` }));
+    const first = await s.p.handle(get(`${YEA}.cfg`));
+    const again = await s.p.handle(get(`${YEA}.cfg`, { ifNoneMatch: `W/${first.etag}, "other"` }));
     assert.deepEqual([again.status, again.etag, again.body], [304, first.etag, undefined]);
     assert.equal(s.events('provisioned').length, 2, 'the phone confirmed it holds this config: recorded');
-    assert.equal(s.p.handle(get(`${YEA}.cfg`, { ip: '10.0.0.99', ifNoneMatch: first.etag })).status, 403, 'a 304 is no way around the counter');
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`, { ip: '10.0.0.99', ifNoneMatch: first.etag }))).status, 403, 'a 304 is no way around the counter');
     await s.h.json('PATCH', `/devices/${YEA}`, { body: { login_password: 'New-Admin-Pw-1' } });
     s.sync();
-    const changed = s.p.handle(get(`${YEA}.cfg`, { ifNoneMatch: first.etag }));
+    const changed = await s.p.handle(get(`${YEA}.cfg`, { ifNoneMatch: first.etag }));
     assert.equal(changed.status, 200);
     assert.notEqual(changed.etag, first.etag);
     assert.ok(etagMatches('*', changed.etag!));
@@ -242,13 +242,13 @@ test('render cache: a storm of requests renders each device once per config gene
   const s = await setup();
   try {
     const renders = () => Number(/^edgeprov_render_seconds_count (\d+)$/m.exec(s.metrics.text())![1]);
-    for (let i = 0; i < 20; i++) s.p.handle(get(`${YEA}.cfg`));
+    for (let i = 0; i < 20; i++) await s.p.handle(get(`${YEA}.cfg`));
     assert.equal(renders(), 1);
-    s.p.handle(get(`${YEA}.boot`));
+    await s.p.handle(get(`${YEA}.boot`));
     assert.equal(renders(), 2);
     await s.h.json('PATCH', `/devices/${YEA}`, { body: { login_password: 'Lobby-Admin-Pw-2' } });
     s.sync();
-    const after = s.p.handle(get(`${YEA}.cfg`));
+    const after = await s.p.handle(get(`${YEA}.cfg`));
     assert.equal(renders(), 3);
     assert.ok(after.body!.toString().includes('admin:Lobby-Admin-Pw-2'));
   } finally {
@@ -262,15 +262,15 @@ test('boot and common files carry no secret of the device; optional files are a 
     const d = s.cache.device(YEA)!;
     const secrets = [d.login_password, d.prov_password, ...d.extensions.flatMap((e) => e.accounts.map((a) => a.password))];
     for (const path of [`${YEA}.boot`, 'y000000000066.cfg', `secure/${YEA}.boot`]) {
-      const a = s.p.handle(get(path));
+      const a = await s.p.handle(get(path));
       assert.equal(a.status, 200, path);
       for (const secret of secrets) assert.ok(!a.body!.toString().includes(secret), `${path} leaks a secret`);
     }
     for (const path of ['y000000000000.boot', `${YEA}-local.cfg`, 'sip.ld', '2345-12600-001.sip.ld']) {
-      const a = s.p.handle(get(path));
+      const a = await s.p.handle(get(path));
       assert.deepEqual([a.status, a.outcome], [404, 'optional'], path);
     }
-    assert.equal(s.p.handle(get('index.html')).outcome, 'unmatched');
+    assert.equal((await s.p.handle(get('index.html'))).outcome, 'unmatched');
     assert.equal(s.events().length, 0, 'none of these is an event');
   } finally {
     s.close();
@@ -285,7 +285,7 @@ test('uploads: a Poly PUT is kept in a per-MAC ring of the last N and reported; 
     s.sync();
     const ua = 'FileTransport PolycomVVX-VVX_411-UA/6.4.6.2345 Type/Application';
     for (let i = 0; i < 3; i++) {
-      const a = s.p.handle(get(`${POLY}-app.log`, { method: 'PUT', userAgent: ua, body: Buffer.from(`log ${i}\n`) }));
+      const a = await s.p.handle(get(`${POLY}-app.log`, { method: 'PUT', userAgent: ua, body: Buffer.from(`log ${i}\n`) }));
       assert.deepEqual([a.status, a.outcome], [201, 'uploaded']);
     }
     const rows = s.cache.db.prepare(`SELECT name, size, body FROM uploads WHERE mac = ? ORDER BY id`).all(POLY) as Array<{ name: string; size: number; body: Buffer }>;
@@ -293,9 +293,9 @@ test('uploads: a Poly PUT is kept in a per-MAC ring of the last N and reported; 
     const ev = s.events('upload');
     assert.equal(ev.length, 3);
     assert.deepEqual(Object.keys(ev[0]!.data).sort(), ['access', 'at', 'ip', 'mac', 'name', 'sha256', 'size']);
-    assert.equal(s.p.handle(get(`${YEA}.cfg`, { method: 'PUT', body: Buffer.from('x') })).status, 405);
-    assert.equal(s.p.handle(get(`secure/${POLY}-app.log`, { method: 'PUT', userAgent: ua, body: Buffer.from('x') })).status, 401, 'the authenticated path wants credentials for uploads too');
-    assert.equal(s.p.handle(get('0004f2999999-app.log', { method: 'PUT', userAgent: ua, body: Buffer.from('x') })).outcome, 'unknown-device');
+    assert.equal((await s.p.handle(get(`${YEA}.cfg`, { method: 'PUT', body: Buffer.from('x') }))).status, 405);
+    assert.equal((await s.p.handle(get(`secure/${POLY}-app.log`, { method: 'PUT', userAgent: ua, body: Buffer.from('x') }))).status, 401, 'the authenticated path wants credentials for uploads too');
+    assert.equal((await s.p.handle(get('0004f2999999-app.log', { method: 'PUT', userAgent: ua, body: Buffer.from('x') }))).outcome, 'unknown-device');
   } finally {
     s.close();
   }

@@ -171,7 +171,7 @@ test('the daemon applies render_cache_bytes: its pipeline keeps one device file 
   const daemon = await startDaemonInProcess(e.dbPath, { config: { render_cache_bytes: one + 10, log_level: 'silent' } });
   try {
     for (const mac of MACS) {
-      const a = daemon.pipeline.handle({ protocol: 'http', method: 'GET', path: `${mac}.cfg`, ip: '10.0.0.30', userAgent: `Yealink SIP-T46S 66.86.0.15 ${mac}` });
+      const a = await daemon.pipeline.handle({ protocol: 'http', method: 'GET', path: `${mac}.cfg`, ip: '10.0.0.30', userAgent: `Yealink SIP-T46S 66.86.0.15 ${mac}` });
       assert.equal(a.status, 200, `${mac}: ${a.outcome}`);
     }
     assert.equal(daemon.pipeline.stats().renderEntries, 1);
