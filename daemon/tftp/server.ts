@@ -297,13 +297,25 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
   /** Idle transfer sockets (see `socketPool`). */
   const pool: Socket[] = [];
   const ignore = (): void => undefined;
+  /**
+   * The last peers each pooled socket served. A late datagram from one of them is not a stranger's
+   * to answer with ERROR 5: the peer may be a phone whose next request reuses the same port, still
+   * waiting for its first answer from any port — it would take the ERROR as its answer and fail the
+   * file (seen in boot storms: client ports are reused within seconds).
+   */
+  const formerPeers = new WeakMap<Socket, string[]>();
+  const FORMER_PEERS_KEPT = 4;
 
   /** Takes back a socket whose transfer ended; false when it must be closed instead. */
-  function releaseSocket(socket: Socket): boolean {
+  function releaseSocket(socket: Socket, peer: Remote): boolean {
     if (closing || pool.length >= opts.socketPool) return false;
     socket.removeAllListeners('message');
     socket.removeAllListeners('error');
     socket.on('error', ignore);
+    const peers = formerPeers.get(socket) ?? [];
+    peers.unshift(`${peer.address}|${peer.port}`);
+    if (peers.length > FORMER_PEERS_KEPT) peers.pop();
+    formerPeers.set(socket, peers);
     pool.push(socket);
     return true;
   }
@@ -410,7 +422,7 @@ export function createTftpServer(options: TftpServerOptions, deps: TftpServerDep
       log,
       counters,
       onMalformed,
-      ...(opts.socketPool > 0 ? { release: releaseSocket } : {}),
+      ...(opts.socketPool > 0 ? { release: releaseSocket, formerPeer: (address: string, port: number) => formerPeers.get(socket)?.includes(`${address}|${port}`) === true } : {}),
       onEnd: (summary) => {
         if (transferEntry !== undefined && inFlight.get(key) === transferEntry) inFlight.delete(key);
         onTransferEnd(summary, logFields);

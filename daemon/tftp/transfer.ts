@@ -4,7 +4,8 @@
  *
  * The rules that the npm `tftp` package broke (reference/performance.md T1–T6) live here:
  * - every datagram is decoded without throwing, and one that is not a packet is dropped (T1);
- * - a datagram from any address/port other than the client's gets ERROR 5 and changes nothing (T2);
+ * - a datagram from any address/port other than the client's changes nothing and gets ERROR 5 (T2) —
+ *   unless it comes from a former peer of this pooled socket, which is dropped unanswered;
  * - an ACK for a block already acknowledged is ignored; only the timer retransmits (T3, RFC 1123
  *   §4.2.3.1 "Sorcerer's Apprentice");
  * - when the retries are used up the transfer ends and closes its socket; nothing throws (T4, T6).
@@ -73,7 +74,9 @@ export interface TransferParams {
   onMalformed(reason: MalformedReason, rinfo: RemoteInfo, where: 'transfer'): void;
   onEnd(summary: TransferSummary): void;
   /** Offered the socket when the transfer ends well; true: the server keeps it for another transfer. */
-  release?(socket: Socket): boolean;
+  release?(socket: Socket, peer: Remote): boolean;
+  /** True for a peer an earlier transfer on this (pooled) socket served: its late datagrams are dropped without ERROR 5. */
+  formerPeer?(address: string, port: number): boolean;
 }
 
 export interface Transfer {
@@ -132,7 +135,7 @@ export function startTransfer(p: TransferParams): Transfer {
     phase = 'ended';
     clearTimeout(timer);
     socket.removeAllListeners('message');
-    if (outcome !== 'socket-error' && outcome !== 'aborted' && p.release?.(socket)) {
+    if (outcome !== 'socket-error' && outcome !== 'aborted' && p.release?.(socket, remote)) {
       resolveClosed();
     } else {
       try {
@@ -223,8 +226,13 @@ export function startTransfer(p: TransferParams): Transfer {
     try {
       if (phase === 'ended') return;
       if (rinfo.port !== remote.port || rinfo.address !== remote.address) {
-        // RFC 1350 §4: tell the stranger, leave the transfer alone.
         counters.unknownTid++;
+        // A former peer of this pooled socket is not told (see the server's formerPeers).
+        if (p.formerPeer?.(rinfo.address, rinfo.port)) {
+          if (debug) log.debug({ former: { address: rinfo.address, port: rinfo.port }, remote }, 'tftp late datagram from a former peer dropped');
+          return;
+        }
+        // RFC 1350 §4: tell the stranger, leave the transfer alone.
         counters.errorsSent[TFTP_ERROR.UNKNOWN_TID] = (counters.errorsSent[TFTP_ERROR.UNKNOWN_TID] ?? 0) + 1;
         socket.send(encodeError(TFTP_ERROR.UNKNOWN_TID, 'unknown transfer ID'), rinfo.port, rinfo.address, onSendError);
         if (debug) log.debug({ stranger: { address: rinfo.address, port: rinfo.port }, remote }, 'tftp datagram from unknown TID');
