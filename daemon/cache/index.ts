@@ -176,18 +176,25 @@ export function createCache(options: CacheOptions, deps: { clock: Clock }): Cach
   // for every file. Absent rows are remembered too (a prober asks for many unknown MACs). Bounded,
   // least recently used out: a phone's few requests come within a second of each other, and every
   // device of a large site parsed at once held ~1.8 KB each (9 MB for 5,000, 180 MB at the old bound).
+  // Settings, the site and the org template list are few: a plain map, read several times per request,
+  // without building a key string or reordering an LRU list.
   const ABSENT = Symbol('absent');
   const memo = new LRUCache<string, NonNullable<unknown>>({ max: options.memoEntries ?? 8192 });
+  const fewMemo = new Map<string, NonNullable<unknown>>();
+  const FEW = new Set(['setting']);
   const bump = (): void => {
     generation++;
     memo.clear();
+    fewMemo.clear();
   };
   const read = <T>(entity: string, key: string): T | undefined => {
+    const few = FEW.has(entity);
     const k = `${entity}\u0000${key}`;
-    const hit = memo.get(k);
+    const hit = few ? fewMemo.get(k) : memo.get(k);
     if (hit !== undefined) return hit === ABSENT ? undefined : (hit as T);
     const value = parse<T>(get.get(entity, key));
-    memo.set(k, value ?? ABSENT);
+    if (few) fewMemo.set(k, value ?? ABSENT);
+    else memo.set(k, value ?? ABSENT);
     return value;
   };
 
@@ -201,19 +208,19 @@ export function createCache(options: CacheOptions, deps: { clock: Clock }): Cach
     },
     state: () => getState.get() as SyncState,
     site() {
-      const hit = memo.get('site');
+      const hit = fewMemo.get('site');
       if (hit !== undefined) return hit === ABSENT ? undefined : (hit as SiteRecord);
       const site = parse<SiteRecord>(byEntity.get('site'));
-      memo.set('site', site ?? ABSENT);
+      fewMemo.set('site', site ?? ABSENT);
       return site;
     },
     device: (mac) => read<DeviceRecord>('device', mac),
     template: (id) => read<TemplateRecord>('template', String(id)),
     orgTemplates(vendor, engine) {
-      let all = memo.get('templates') as TemplateRecord[] | undefined;
+      let all = fewMemo.get('templates') as TemplateRecord[] | undefined;
       if (!all) {
         all = (byEntity.all('template') as { data: string }[]).map((r) => JSON.parse(r.data) as TemplateRecord);
-        memo.set('templates', all);
+        fewMemo.set('templates', all);
       }
       return all
         .filter((t) => t.scope === 'org' && t.vendor === vendor && t.engine === engine)

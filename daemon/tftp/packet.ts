@@ -147,20 +147,40 @@ export function encodeAck(block: number): Buffer {
   return b;
 }
 
-/** ERROR packet; the message is reduced to printable ASCII and capped so it always fits 512 bytes. */
+/** Encoded ERROR packets by code and message: a boot storm sends the same few (file not found) thousands of times. */
+const errorPackets = new Map<string, Buffer>();
+const ERROR_PACKETS_KEPT = 64;
+
+/**
+ * ERROR packet; the message is reduced to printable ASCII and capped so it always fits 512 bytes.
+ * The buffer may be shared between sends: never write to it.
+ */
 export function encodeError(code: number, message: string): Buffer {
+  const key = `${code}\u0000${message}`;
+  const known = errorPackets.get(key);
+  if (known) return known;
   const text = message.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
   const b = Buffer.alloc(4 + text.length + 1);
   b.writeUInt16BE(OPCODE.ERROR, 0);
   b.writeUInt16BE(code & 0xffff, 2);
   b.write(text, 4, 'latin1');
+  if (errorPackets.size >= ERROR_PACKETS_KEPT) errorPackets.clear();
+  errorPackets.set(key, b);
   return b;
 }
 
+/** Opcode, then each string NUL-terminated, in one buffer. */
 function encodeStrings(opcode: number, strings: readonly string[]): Buffer {
-  const parts = [Buffer.from([opcode >> 8, opcode & 0xff])];
-  for (const s of strings) parts.push(Buffer.from(s, 'latin1'), Buffer.from([0]));
-  return Buffer.concat(parts);
+  let length = 2;
+  for (const s of strings) length += s.length + 1;
+  const b = Buffer.allocUnsafe(length);
+  b.writeUInt16BE(opcode, 0);
+  let at = 2;
+  for (const s of strings) {
+    at += b.write(s, at, 'latin1');
+    b[at++] = 0;
+  }
+  return b;
 }
 
 export function encodeOack(options: ReadonlyMap<string, string>): Buffer {
