@@ -383,36 +383,40 @@ export function createPipeline(options: PipelineOptions, deps: PipelineDeps): Pi
           return finish(req, { status: 401, outcome: 'unauthorized', challenges: auth.challenges(v.reason === 'stale') }, r);
         }
       }
-      if (!access && deps.leaseOwner?.(req.ip) === device.mac) access = 'lease';
-      // A first boot past its limit is asked for credentials, not refused: a provisioned phone
-      // rebooting follows its boot file to the authenticated path without credentials first, and
-      // a 403 there would keep it from ever sending the ones it holds.
-      if (!access && secure && (!inFirstBoot(device.mac, req.ip, now) || !policy.mayBootstrap(device.mac, req.ip, now))) {
-        return finish(req, { status: 401, outcome: 'unauthorized', challenges: auth.challenges() }, r);
+      const owner = device.mac;
+      const leaseBound = deps.leaseOwner ? () => deps.leaseOwner!(req.ip) === owner : undefined;
+      if (!access && secure) {
+        if (leaseBound?.()) access = 'lease';
+        // A first boot past its limit is asked for credentials, not refused: a provisioned phone
+        // rebooting follows its boot file to the authenticated path without credentials first, and
+        // a 403 there would keep it from ever sending the ones it holds.
+        else if (!inFirstBoot(device.mac, req.ip, now) || !policy.mayBootstrap(device.mac, req.ip, now)) {
+          return finish(req, { status: 401, outcome: 'unauthorized', challenges: auth.challenges() }, r);
+        } else access = 'bootstrap';
       }
-      access ??= 'bootstrap';
 
       // render (nothing leaves before the policy says yes), then decide and record in one transaction:
       // the turn's group commit, so the answer waits for the COMMIT.
       const file = renderer.device(generation, device, site, r.vendor);
       const resolved = r;
+      // On the plain path the lease (when no credentials decided) is looked up inside that
+      // transaction: one read lock for both, and the lease and the record see the same moment.
       const decided = policy.deviceFileGrouped(
         {
-          mac: device.mac, ip: req.ip, access, userAgent: ua ?? null, firmware: r.firmware ?? null, configHash: file.hash,
+          mac: device.mac, ip: req.ip, access: access ?? 'bootstrap', userAgent: ua ?? null, firmware: r.firmware ?? null, configHash: file.hash,
           path: req.path, protocol: req.protocol,
         },
         now,
+        access === undefined ? leaseBound : undefined,
       );
-      const bootstrapper = device.mac;
-      const granted = access;
       return decided.then(
         (decision) => {
           if (!decision.allowed) {
             metrics?.bootstrapRefused();
-            noteScan(req.ip, bootstrapper, now);
-            return finish(req, { status: 403, outcome: 'refused', access: granted }, resolved);
+            noteScan(req.ip, owner, now);
+            return finish(req, { status: 403, outcome: 'refused', access: decision.access }, resolved);
           }
-          return finish(req, respond(req, resolved, file, { access: granted, session: decision.session }), resolved);
+          return finish(req, respond(req, resolved, file, { access: decision.access, session: decision.session }), resolved);
         },
         (err: unknown) => failed(req, err, resolved),
       );

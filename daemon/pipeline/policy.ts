@@ -46,9 +46,10 @@ export interface Policy {
   deviceFile(req: DeviceFileRequest, now: Date): Decision;
   /**
    * Decides and records in the current turn's group commit (the request path): resolves once the
-   * record is committed, so nothing is served that a crash could leave unrecorded.
+   * record is committed, so nothing is served that a crash could leave unrecorded. `leaseBound`,
+   * when given, is asked inside the transaction: true makes a `bootstrap` request a `lease` one.
    */
-  deviceFileGrouped(req: DeviceFileRequest, now: Date): Promise<Decision>;
+  deviceFileGrouped(req: DeviceFileRequest, now: Date, leaseBound?: () => boolean): Promise<Decision>;
   /** Whether a bootstrap from `ip` would be served now (its session is open, or the limit has room). Records nothing. */
   mayBootstrap(mac: string, ip: string, now: Date): boolean;
 }
@@ -119,7 +120,8 @@ export function createPolicy(cache: Cache): Policy {
 
   return {
     deviceFile: (req, now) => decide.immediate(req, now),
-    deviceFileGrouped: (req, now) => cache.groupCommit.run(() => decideInTransaction(req, now)),
+    deviceFileGrouped: (req, now, leaseBound) =>
+      cache.groupCommit.run(() => decideInTransaction(req.access === 'bootstrap' && leaseBound?.() ? { ...req, access: 'lease' } : req, now)),
     mayBootstrap(mac, ip, now) {
       const { open, full } = standing(mac, ip, now);
       return open || !full;
