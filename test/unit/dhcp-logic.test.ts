@@ -615,7 +615,12 @@ describe('group commit (handleBatch)', () => {
     assert.equal(a!.outcome, 'offer');
     assert.equal(b!.outcome, 'offer');
     assert.notEqual(a!.ip, b!.ip);
-    // The batch was rolled back and decided again one by one: the others' evidence is still written.
+    // The batch was rolled back and decided again one by one: the others' evidence is still noted,
+    // and written (only) by flushEvidence, in a transaction of its own.
+    assert.equal(h.db.prepare(`SELECT count(*) FROM dhcp_clients`).pluck().get(), 0, 'evidence is not written by the group commit');
+    assert.equal(logic.evidencePending, 2);
+    logic.flushEvidence();
+    assert.equal(logic.evidencePending, 0);
     const evidence = h.db.prepare(`SELECT mac FROM dhcp_clients ORDER BY mac`).pluck().all();
     assert.deepEqual(evidence, [POLY, YEALINK]);
     assert.equal(h.outbox('unknown_device').length, 2);
