@@ -707,10 +707,11 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     try {
       return batchTx(inbounds, plan);
     } catch {
-      // Rolled back: what the memo says was written may not be (the offers in memory stay: a
-      // retried DISCOVER gets the same address, which is what the client expects).
+      // Rolled back: what the memo and the store's MAC map say was written may not be (the offers
+      // in memory stay: a retried DISCOVER gets the same address, which is what the client expects).
       observed.clear();
       store.forget();
+      store.reload();
       return inbounds.map((i) => {
         try {
           return store.transaction(() => handleInTx(i, plan));
