@@ -207,6 +207,18 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     emit('lease', data, at);
   }
 
+  // Option 55 of the request being decided, as codes and as text: the evidence, the reply options
+  // and the lease row each need it, and a request is decided in one go.
+  let paramsOf: DhcpPacket | undefined;
+  let paramCodes: number[] = [];
+  let paramText = '';
+  function loadParams(p: DhcpPacket): void {
+    if (paramsOf === p) return;
+    paramsOf = p;
+    paramCodes = parameterList(p);
+    paramText = paramCodes.join(',');
+  }
+
   // ---------------------------------------------------------------------------------- evidence
 
   /** What a client said about itself, waiting for `flushEvidence` (the newest per MAC). */
@@ -229,7 +241,8 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   function observe(mac: string, p: DhcpPacket, vendor: VendorProfile | undefined, model: string | undefined, ip: number, now: number): void {
     if (!vendor) return;
     const vc = p.options.get(OPT.VENDOR_CLASS);
-    const params = parameterList(p).join(',');
+    loadParams(p);
+    const params = paramText;
     const hostname = optionText(p, OPT.HOSTNAME) ?? null;
     const fp = `${vc?.toString('hex') ?? ''}|${params}|${hostname ?? ''}`;
     const seen = observed.get(mac);
@@ -471,12 +484,13 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
    */
   const optionMemo = new WeakMap<DhcpPlan, { halfHour: number; byKey: Map<string, ReadonlyArray<readonly [number, Buffer]>> }>();
   function commonOptions(
-    plan: DhcpPlan, pool: DhcpPool, kind: 'offer' | 'ack' | 'inform', vendor: VendorProfile | undefined, requested: number[], hostname: string | undefined, now: number,
+    plan: DhcpPlan, pool: DhcpPool, kind: 'offer' | 'ack' | 'inform', vendor: VendorProfile | undefined, requested: number[], requestedText: string,
+    hostname: string | undefined, now: number,
   ): ReadonlyArray<readonly [number, Buffer]> {
     const halfHour = Math.floor(now / 1_800_000);
     let memo = optionMemo.get(plan);
     if (!memo || memo.halfHour !== halfHour || memo.byKey.size > 1000) optionMemo.set(plan, (memo = { halfHour, byKey: new Map() }));
-    const key = `${pool.start}-${pool.end}|${kind}|${vendor?.id ?? ''}|${requested.join(',')}|${hostname ?? ''}`;
+    const key = `${pool.start}-${pool.end}|${kind}|${vendor?.id ?? ''}|${requestedText}|${hostname ?? ''}`;
     let options = memo.byKey.get(key);
     if (!options) {
       options = [
@@ -494,7 +508,8 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   ): Decision['reply'] {
     const clientId = p.options.get(OPT.CLIENT_ID);
     const relayAgent = p.giaddr !== '0.0.0.0' ? p.options.get(OPT.RELAY_AGENT) : undefined;
-    const options = [...commonOptions(plan, pool, kind, vendor, parameterList(p), hostname, now)];
+    loadParams(p);
+    const options = [...commonOptions(plan, pool, kind, vendor, paramCodes, paramText, hostname, now)];
     // The echoes go last, after everything replyOptions would have put before them.
     if (clientId) options.push([OPT.CLIENT_ID, clientId]);
     if (relayAgent) options.push([OPT.RELAY_AGENT, relayAgent]);
@@ -533,12 +548,13 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
 
   /** Binds `ip` to the client until now + lease time; a new binding is a `granted` lease event. */
   function bind(plan: DhcpPlan, mac: string, ip: number, p: DhcpPacket, vendor: VendorProfile | undefined, now: number): LeaseRow {
+    loadParams(p);
     const row: LeaseRow = {
       ip, mac, state: 'bound', expires_at: now + plan.leaseTimeS * 1000, updated_at: now,
       hostname: optionText(p, OPT.HOSTNAME) ?? null,
       vendor_class: p.options.get(OPT.VENDOR_CLASS) ?? null,
       client_id: p.options.get(OPT.CLIENT_ID) ?? null,
-      params: parameterList(p).join(',') || null,
+      params: paramText || null,
     };
     const off = offers.get(ip);
     const withoutRows = off !== undefined && off.mac === mac && off.withoutRows;
