@@ -111,4 +111,9 @@ export const CACHE_MIGRATIONS: readonly string[] = [
   CREATE TABLE IF NOT EXISTS sync_outbox_id (id INTEGER PRIMARY KEY CHECK (id = 1), db_id TEXT NOT NULL) STRICT;
   INSERT OR IGNORE INTO sync_outbox_id(id, db_id) VALUES (1, lower(hex(randomblob(8))));
   `,
+  // 5: a MAC's leases are found through a map the DHCP server reads at start (daemon/dhcp/leases.ts):
+  // binding a phone wrote a leaf of this index at a random place per commit, half of a storm's WAL.
+  `
+  DROP INDEX IF EXISTS dhcp_leases_by_mac;
+  `,
 ];

@@ -4,6 +4,13 @@
  * next never-used address is max(ip)+1 of the pool's range (primary key), reuse walks rows by
  * expiry (index), so a new phone costs O(log leases), not a scan of all leases (the `dhcp`
  * package's D3).
+ *
+ * A MAC's rows are found through a map in memory (MAC → addresses of its rows), read from the
+ * table when the store is made, not through an index on mac (dropped by migration 5): binding a
+ * phone wrote a leaf of that index at a random place per commit, half of a storm's WAL pages.
+ * The map may hold more than the table (rows since given to another MAC are checked and dropped)
+ * but never less: it is read again after every rollback. Rows written by anything but this store
+ * after it was made are not in it.
  */
 import type Database from 'better-sqlite3';
 
@@ -31,8 +38,10 @@ export interface LeaseStore {
   byIp(ip: number): LeaseRow | undefined;
   /** Drops the remembered row (call it when a transaction begins or is rolled back). */
   forget(): void;
-  /** The MAC's newest row that is not a declined address. */
+  /** The MAC's newest row that is not a declined address (ties: the lowest address). */
   latestForMac(mac: string): LeaseRow | undefined;
+  /** Reads the MAC → rows map from the table again (after a rollback). */
+  reload(): void;
   /** Highest / lowest address with a row inside [start, end]. */
   maxIn(start: number, end: number): number | undefined;
   minIn(start: number, end: number): number | undefined;
@@ -53,7 +62,7 @@ export interface LeaseStore {
 
 export function createLeaseStore(db: Database.Database): LeaseStore {
   const byIp = db.prepare(`SELECT * FROM dhcp_leases WHERE ip = ?`);
-  const latestForMac = db.prepare(`SELECT * FROM dhcp_leases WHERE mac = ? AND state != 'declined' ORDER BY expires_at DESC LIMIT 1`);
+  const allMacs = db.prepare(`SELECT ip, mac FROM dhcp_leases`).raw();
   const maxIn = db.prepare(`SELECT max(ip) FROM dhcp_leases WHERE ip BETWEEN ? AND ?`).pluck();
   const minIn = db.prepare(`SELECT min(ip) FROM dhcp_leases WHERE ip BETWEEN ? AND ?`).pluck();
   const reusable = db.prepare(`SELECT * FROM dhcp_leases WHERE expires_at <= ? AND ip BETWEEN ? AND ? ORDER BY expires_at, ip`);
@@ -71,9 +80,9 @@ export function createLeaseStore(db: Database.Database): LeaseStore {
        updated_at = excluded.updated_at, hostname = excluded.hostname, vendor_class = excluded.vendor_class,
        client_id = excluded.client_id, params = excluded.params`,
   );
-  const releaseOthers = db.prepare(
+  const releaseOne = db.prepare(
     `UPDATE dhcp_leases SET state = 'expired', expires_at = min(expires_at, ?), updated_at = ?
-     WHERE mac = ? AND ip != ? AND state != 'declined' AND expires_at > ?`,
+     WHERE ip = ? AND mac = ? AND state != 'declined' AND expires_at > ?`,
   );
   const setState = db.prepare(`UPDATE dhcp_leases SET state = ?, expires_at = ?, updated_at = ? WHERE ip = ?`);
   const countHeld = db.prepare(`SELECT count(*) FROM dhcp_leases WHERE ip BETWEEN ? AND ? AND expires_at > ?`).pluck();
@@ -89,6 +98,37 @@ export function createLeaseStore(db: Database.Database): LeaseStore {
     rememberedRow = undefined;
   };
 
+  /** MAC → addresses of rows that hold (or held) it; one number for the usual single row. */
+  const macRows = new Map<string, number | number[]>();
+  const note = (mac: string, ip: number): void => {
+    const ips = macRows.get(mac);
+    if (ips === undefined) macRows.set(mac, ip);
+    else if (typeof ips === 'number') {
+      if (ips !== ip) macRows.set(mac, [ips, ip]);
+    } else if (!ips.includes(ip)) ips.push(ip);
+  };
+  const reload = (): void => {
+    macRows.clear();
+    for (const [ip, mac] of allMacs.iterate() as IterableIterator<[number, string]>) note(mac, ip);
+  };
+  reload();
+  /**
+   * The MAC's rows as the table holds them now. Addresses since given to another MAC are dropped
+   * from the map on the way (a rollback reloads it, so this is safe inside a transaction).
+   */
+  function rowsOf(mac: string): LeaseRow[] {
+    const ips = macRows.get(mac);
+    if (ips === undefined) return [];
+    const rows: LeaseRow[] = [];
+    for (const ip of typeof ips === 'number' ? [ips] : ips) {
+      const row = byIp.get(ip) as LeaseRow | undefined;
+      if (row && row.mac === mac) rows.push(row);
+    }
+    if (rows.length === 0) macRows.delete(mac);
+    else if (rows.length !== (typeof ips === 'number' ? 1 : ips.length)) macRows.set(mac, rows.length === 1 ? rows[0]!.ip : rows.map((r) => r.ip));
+    return rows;
+  }
+
   return {
     byIp(ip) {
       if (remembered && rememberedIp === ip) return rememberedRow;
@@ -98,7 +138,15 @@ export function createLeaseStore(db: Database.Database): LeaseStore {
       return rememberedRow;
     },
     forget,
-    latestForMac: (mac) => latestForMac.get(mac) as LeaseRow | undefined,
+    latestForMac(mac) {
+      let best: LeaseRow | undefined;
+      for (const row of rowsOf(mac)) {
+        if (row.state === 'declined') continue;
+        if (!best || row.expires_at > best.expires_at || (row.expires_at === best.expires_at && row.ip < best.ip)) best = row;
+      }
+      return best;
+    },
+    reload,
     maxIn: (s, e) => (maxIn.get(s, e) as number | null) ?? undefined,
     minIn: (s, e) => (minIn.get(s, e) as number | null) ?? undefined,
     reusable: (s, e, now) => reusable.iterate(now, s, e) as IterableIterator<LeaseRow>,
@@ -106,10 +154,13 @@ export function createLeaseStore(db: Database.Database): LeaseStore {
     put(row) {
       forget();
       put.run(row.ip, row.mac, row.state, row.expires_at, row.updated_at, row.hostname, row.vendor_class, row.client_id, row.params);
+      note(row.mac, row.ip);
     },
-    releaseOthers(mac, ip, now) {
+    releaseOthers(mac, keepIp, now) {
       forget();
-      releaseOthers.run(now, now, mac, ip, now);
+      const ips = macRows.get(mac);
+      if (ips === undefined || ips === keepIp) return;
+      for (const ip of typeof ips === 'number' ? [ips] : [...ips]) if (ip !== keepIp) releaseOne.run(now, now, ip, mac, now);
     },
     setState(ip, state, expiresAt, now) {
       forget();
@@ -121,6 +172,10 @@ export function createLeaseStore(db: Database.Database): LeaseStore {
       forget();
       try {
         return tx(fn) as T;
+      } catch (err) {
+        // Rolled back: what the map noted in it may not be in the table (and the table wins).
+        reload();
+        throw err;
       } finally {
         forget();
       }

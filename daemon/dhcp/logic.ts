@@ -126,7 +126,7 @@ export interface PoolUse {
 }
 
 export interface DhcpLogic {
-  /** One request in its own transaction (a savepoint when the caller has one open). */
+  /** One request in its own transaction (a savepoint when the caller has one open), its evidence included. */
   handle(inbound: Inbound, plan: DhcpPlan): Decision;
   /**
    * Group commit: the requests decided in order and committed in ONE transaction, so their replies
@@ -135,6 +135,14 @@ export interface DhcpLogic {
    * costs only itself: its slot holds the Error.
    */
   handleBatch(inbounds: readonly Inbound[], plan: DhcpPlan): Array<Decision | Error>;
+  /**
+   * Unknown phones' DHCP evidence is not written by `handleBatch` but noted: this writes what is
+   * noted (dhcp_clients, and the `unknown_device` events due) in one transaction of its own. The
+   * caller calls it every so often and before closing; on failure what is noted stays for the next.
+   */
+  flushEvidence(): void;
+  /** MACs whose evidence waits for `flushEvidence`. */
+  readonly evidencePending: number;
   /** The MAC holding an active (bound, unexpired) lease on `ip`. */
   leaseOwner(ip: string): string | undefined;
   leaseInfo(ip: string): LeaseInfo | undefined;
@@ -167,11 +175,9 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   const store = createLeaseStore(deps.db);
   const db = deps.db;
   const outboxInsert = db.prepare(`INSERT INTO outbox(kind, data, created_at) VALUES (?, ?, ?)`);
-  // One statement records the evidence and decides whether a report is due (never reported, the
-  // evidence changed, or the last report is at or before the cutoff): a due report is recorded as
-  // made now, so `reported_at` comes back equal to now exactly when the caller must emit it.
-  // Positional parameters (better-sqlite3 binds an object by name, slower): mac, vendor, model,
-  // vendor_class, params, hostname, now ×3, evidence, then the cutoff once per CASE.
+  // recordSighting's statement. Positional parameters (better-sqlite3 binds an object by name,
+  // slower): mac, vendor, model, vendor_class, params, hostname, the sighting's time ×3, evidence,
+  // then the cutoff once per CASE.
   const due = `dhcp_clients.reported_at IS NULL OR dhcp_clients.reported_evidence IS NOT excluded.reported_evidence OR dhcp_clients.reported_at <= ?`;
   const upsertClient = db.prepare(
     `INSERT INTO dhcp_clients(mac, vendor, model, vendor_class, params, hostname, first_seen, last_seen, reported_at, reported_evidence)
@@ -201,17 +207,42 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     emit('lease', data, at);
   }
 
+  // Option 55 of the request being decided, as codes and as text: the evidence, the reply options
+  // and the lease row each need it, and a request is decided in one go.
+  let paramsOf: DhcpPacket | undefined;
+  let paramCodes: number[] = [];
+  let paramText = '';
+  function loadParams(p: DhcpPacket): void {
+    if (paramsOf === p) return;
+    paramsOf = p;
+    paramCodes = parameterList(p);
+    paramText = paramCodes.join(',');
+  }
+
   // ---------------------------------------------------------------------------------- evidence
+
+  /** What a client said about itself, waiting for `flushEvidence` (the newest per MAC). */
+  interface Sighting {
+    vendor: VendorProfile;
+    model: string | undefined;
+    vc: Buffer | undefined;
+    params: string;
+    hostname: string | null;
+    ip: number;
+    now: number;
+  }
+  const pendingEvidence = new Map<string, Sighting>();
 
   /**
    * Evidence for the hub about phones the site does not know (PCs in `full` mode are not reported,
-   * and known devices' evidence is already on their lease row): recorded, and reported when new or
-   * changed, or again after `unknownReportIntervalMs`.
+   * and known devices' evidence is already on their lease row): noted here, written by
+   * `flushEvidence` (see there for why not in the request's own transaction).
    */
   function observe(mac: string, p: DhcpPacket, vendor: VendorProfile | undefined, model: string | undefined, ip: number, now: number): void {
     if (!vendor) return;
     const vc = p.options.get(OPT.VENDOR_CLASS);
-    const params = parameterList(p).join(',');
+    loadParams(p);
+    const params = paramText;
     const hostname = optionText(p, OPT.HOSTNAME) ?? null;
     const fp = `${vc?.toString('hex') ?? ''}|${params}|${hostname ?? ''}`;
     const seen = observed.get(mac);
@@ -219,20 +250,43 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     if (observed.size >= 100_000) observed.clear();
     observed.set(mac, { fp, at: now });
     if (deps.knownMac(mac)) return;
-    const at = new Date(now).toISOString();
+    // Bounded like `observed`: a flush that keeps failing must not grow this without end.
+    if (pendingEvidence.size >= 100_000) pendingEvidence.clear();
+    pendingEvidence.set(mac, { vendor, model, vc, params, hostname, ip, now });
+  }
+
+  /**
+   * Records one sighting, and reports it when new or changed, or again after `unknownReportIntervalMs`.
+   * One statement records the evidence and decides whether a report is due (never reported, the
+   * evidence changed, or the last report is at or before the cutoff): a due report is recorded as
+   * made at the sighting, so `reported_at` comes back equal to it exactly when the event is due.
+   */
+  function recordSighting(mac: string, s: Sighting): void {
+    const at = new Date(s.now).toISOString();
     const evidence: Record<string, unknown> = {
       protocol: 'dhcp',
-      dhcp_vendor_class: vc ? printable(vc) : null,
-      dhcp_params: params,
-      hostname,
-      vendor_guess: vendor.id,
+      dhcp_vendor_class: s.vc ? printable(s.vc) : null,
+      dhcp_params: s.params,
+      hostname: s.hostname,
+      vendor_guess: s.vendor.id,
       oui_vendor: vendorFromMac(mac)?.id ?? null,
     };
-    if (model) evidence.model = model;
-    const cutoff = new Date(now - o.unknownReportIntervalMs).toISOString();
-    const row = upsertClient.get(mac, vendor.id, model ?? null, vc ?? null, params, hostname, at, at, at, JSON.stringify(evidence), cutoff, cutoff) as { first_seen: string; reported_at: string };
-    if (row.reported_at === at) emit('unknown_device', { mac, ip: ip ? intToIp(ip) : null, at, first_seen: row.first_seen, last_seen: at, evidence }, at);
+    if (s.model) evidence.model = s.model;
+    const cutoff = new Date(s.now - o.unknownReportIntervalMs).toISOString();
+    const row = upsertClient.get(mac, s.vendor.id, s.model ?? null, s.vc ?? null, s.params, s.hostname, at, at, at, JSON.stringify(evidence), cutoff, cutoff) as { first_seen: string; reported_at: string };
+    if (row.reported_at === at) emit('unknown_device', { mac, ip: s.ip ? intToIp(s.ip) : null, at, first_seen: row.first_seen, last_seen: at, evidence }, at);
   }
+
+  function writeEvidence(): void {
+    for (const [mac, s] of pendingEvidence) recordSighting(mac, s);
+    pendingEvidence.clear();
+  }
+  // Not in the request's own transaction: evidence is no promise to the phone (the durability rule
+  // is the lease's), and written by each group commit it cost a new phone about a third of its CPU
+  // (a leaf of dhcp_clients' MAC index and one of the outbox for a row or two each); flushed every
+  // few hundred ms, the rows of many phones share their pages. A crash loses what was noted since
+  // the last flush: such a phone is reported at its next DHCP message after the restart.
+  const evidenceTx = db.transaction(writeEvidence);
 
   // ---------------------------------------------------------------------------------- addresses
 
@@ -430,12 +484,13 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
    */
   const optionMemo = new WeakMap<DhcpPlan, { halfHour: number; byKey: Map<string, ReadonlyArray<readonly [number, Buffer]>> }>();
   function commonOptions(
-    plan: DhcpPlan, pool: DhcpPool, kind: 'offer' | 'ack' | 'inform', vendor: VendorProfile | undefined, requested: number[], hostname: string | undefined, now: number,
+    plan: DhcpPlan, pool: DhcpPool, kind: 'offer' | 'ack' | 'inform', vendor: VendorProfile | undefined, requested: number[], requestedText: string,
+    hostname: string | undefined, now: number,
   ): ReadonlyArray<readonly [number, Buffer]> {
     const halfHour = Math.floor(now / 1_800_000);
     let memo = optionMemo.get(plan);
     if (!memo || memo.halfHour !== halfHour || memo.byKey.size > 1000) optionMemo.set(plan, (memo = { halfHour, byKey: new Map() }));
-    const key = `${pool.start}-${pool.end}|${kind}|${vendor?.id ?? ''}|${requested.join(',')}|${hostname ?? ''}`;
+    const key = `${pool.start}-${pool.end}|${kind}|${vendor?.id ?? ''}|${requestedText}|${hostname ?? ''}`;
     let options = memo.byKey.get(key);
     if (!options) {
       options = [
@@ -453,7 +508,8 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   ): Decision['reply'] {
     const clientId = p.options.get(OPT.CLIENT_ID);
     const relayAgent = p.giaddr !== '0.0.0.0' ? p.options.get(OPT.RELAY_AGENT) : undefined;
-    const options = [...commonOptions(plan, pool, kind, vendor, parameterList(p), hostname, now)];
+    loadParams(p);
+    const options = [...commonOptions(plan, pool, kind, vendor, paramCodes, paramText, hostname, now)];
     // The echoes go last, after everything replyOptions would have put before them.
     if (clientId) options.push([OPT.CLIENT_ID, clientId]);
     if (relayAgent) options.push([OPT.RELAY_AGENT, relayAgent]);
@@ -492,12 +548,13 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
 
   /** Binds `ip` to the client until now + lease time; a new binding is a `granted` lease event. */
   function bind(plan: DhcpPlan, mac: string, ip: number, p: DhcpPacket, vendor: VendorProfile | undefined, now: number): LeaseRow {
+    loadParams(p);
     const row: LeaseRow = {
       ip, mac, state: 'bound', expires_at: now + plan.leaseTimeS * 1000, updated_at: now,
       hostname: optionText(p, OPT.HOSTNAME) ?? null,
       vendor_class: p.options.get(OPT.VENDOR_CLASS) ?? null,
       client_id: p.options.get(OPT.CLIENT_ID) ?? null,
-      params: parameterList(p).join(',') || null,
+      params: paramText || null,
     };
     const off = offers.get(ip);
     const withoutRows = off !== undefined && off.mac === mac && off.withoutRows;
@@ -666,10 +723,11 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
     try {
       return batchTx(inbounds, plan);
     } catch {
-      // Rolled back: what the memo says was written may not be (the offers in memory stay: a
-      // retried DISCOVER gets the same address, which is what the client expects).
+      // Rolled back: what the memo and the store's MAC map say was written may not be (the offers
+      // in memory stay: a retried DISCOVER gets the same address, which is what the client expects).
       observed.clear();
       store.forget();
+      store.reload();
       return inbounds.map((i) => {
         try {
           return store.transaction(() => handleInTx(i, plan));
@@ -683,8 +741,19 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   return {
     // One transaction per request: the evidence, the lease and the outbox event commit together
     // (and once), before the reply is sent.
-    handle: (inbound, plan) => store.transaction(() => handleInTx(inbound, plan)),
+    handle: (inbound, plan) =>
+      store.transaction(() => {
+        const d = handleInTx(inbound, plan);
+        writeEvidence();
+        return d;
+      }),
     handleBatch,
+    flushEvidence() {
+      if (pendingEvidence.size > 0) evidenceTx();
+    },
+    get evidencePending() {
+      return pendingEvidence.size;
+    },
     leaseOwner(ip) {
       const n = ipToInt(ip);
       return n === undefined ? undefined : store.owner(n, deps.clock.now().getTime())?.mac;

@@ -130,6 +130,14 @@ const DEFAULTS = {
 /** With `deps.generation`, how often it is looked at (a config change shows up within this, or at `reconcile()`). */
 const GENERATION_CHECK_MS = 250;
 
+/**
+ * How long unknown phones' DHCP evidence may wait in memory before it is written (logic's
+ * `flushEvidence`): long enough that a storm's phones share pages, short enough that little is lost
+ * to a crash. Pending evidence past EVIDENCE_FLUSH_ROWS is written at once instead.
+ */
+const EVIDENCE_FLUSH_MS = 250;
+const EVIDENCE_FLUSH_ROWS = 4096;
+
 /** Malformed datagrams and exhausted pools are logged at warn at most once per this period; the rest are counted. */
 const WARN_PERIOD_MS = 10_000;
 
@@ -191,6 +199,7 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
   const useLogicPort = (p: number): void => {
     if (p === logicPort) return;
     logicPort = p;
+    flushEvidence();
     currentLogic = createDhcpLogic({ ...options, serverPort: p }, deps);
   };
 
@@ -203,6 +212,7 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let chain: Promise<unknown> = Promise.resolve();
+  let evidenceTimer: NodeJS.Timeout | undefined;
   let lastBindProblem = '';
 
   let planCache: { key: string; gen: number | undefined; plan: DhcpPlan | undefined; checkedAt: number } | undefined;
@@ -309,6 +319,28 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
         counters.errors++;
         warnError((suppressed) => log.error({ err: d, suppressed }, 'dhcp request handler failed'));
       } else answer(s.own, d, inbounds[i]!.packet);
+    }
+    // After the replies: the evidence is no part of what the phone waits for.
+    const pending = currentLogic.evidencePending;
+    if (pending >= EVIDENCE_FLUSH_ROWS) flushEvidence();
+    else if (pending > 0 && !evidenceTimer) {
+      evidenceTimer = setTimeout(flushEvidence, EVIDENCE_FLUSH_MS);
+      evidenceTimer.unref();
+    }
+  }
+
+  function flushEvidence(): void {
+    if (evidenceTimer) clearTimeout(evidenceTimer);
+    evidenceTimer = undefined;
+    try {
+      currentLogic.flushEvidence();
+    } catch (err) {
+      warnError((suppressed) => log.error({ err, suppressed }, 'dhcp cannot record client evidence (retried)'));
+      // What was noted stays in memory for the next try.
+      if (!closed) {
+        evidenceTimer = setTimeout(flushEvidence, EVIDENCE_FLUSH_MS);
+        evidenceTimer.unref();
+      }
     }
   }
 
@@ -477,6 +509,7 @@ export function createDhcpServer(options: DhcpServerOptions, deps: DhcpServerDep
       if (timer) clearInterval(timer);
       await chain;
       await unbind();
+      flushEvidence();
     },
     stats() {
       const s = sockets;

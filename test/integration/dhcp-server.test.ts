@@ -117,6 +117,10 @@ describe('DHCP server sockets on loopback', { concurrency: false }, () => {
     assert.equal(again.bound, true);
     await server.close();
     assert.equal(server.stats().listening, false);
+    // The INFORMs' phone is unknown: its evidence, noted while serving, is written by close() at the latest.
+    assert.equal(db.prepare(`SELECT vendor FROM dhcp_clients WHERE mac = '001565000001'`).pluck().get(), 'yealink');
+    const reports = db.prepare(`SELECT data FROM outbox WHERE kind = 'unknown_device'`).pluck().all() as string[];
+    assert.ok(reports.some((r) => (JSON.parse(r) as { mac: string }).mac === '001565000001'), 'the unknown_device event is in the outbox');
     const other = createDhcpServer({ clientPort: peer.port, reconcileIntervalMs: 0 }, { db, log: pino({ level: 'silent' }), clock: systemClock, site: () => current, knownMac: () => false });
     const state = await other.listen({ address: SERVER, port: again.port! });
     assert.equal(state.port, again.port);

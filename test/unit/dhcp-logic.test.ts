@@ -10,6 +10,7 @@ import {
   BOOTREQUEST, BROADCAST_FLAG, DHCP_MESSAGE, OPT, buildPlan, createDhcpLogic, decodePacket, encodePacket, optionIp, optionText,
   timeOffsetSeconds, type Decision, type DhcpLogic, type DhcpLogicOptions, type DhcpPacket, type DhcpPlan,
 } from '../../daemon/dhcp/index.js';
+import { createLeaseStore, type LeaseRow } from '../../daemon/dhcp/leases.js';
 import type { DhcpSettings } from '../../shared/domain.js';
 import type { SiteRecord } from '../../shared/sync/types.js';
 
@@ -615,7 +616,12 @@ describe('group commit (handleBatch)', () => {
     assert.equal(a!.outcome, 'offer');
     assert.equal(b!.outcome, 'offer');
     assert.notEqual(a!.ip, b!.ip);
-    // The batch was rolled back and decided again one by one: the others' evidence is still written.
+    // The batch was rolled back and decided again one by one: the others' evidence is still noted,
+    // and written (only) by flushEvidence, in a transaction of its own.
+    assert.equal(h.db.prepare(`SELECT count(*) FROM dhcp_clients`).pluck().get(), 0, 'evidence is not written by the group commit');
+    assert.equal(logic.evidencePending, 2);
+    logic.flushEvidence();
+    assert.equal(logic.evidencePending, 0);
     const evidence = h.db.prepare(`SELECT mac FROM dhcp_clients ORDER BY mac`).pluck().all();
     assert.deepEqual(evidence, [POLY, YEALINK]);
     assert.equal(h.outbox('unknown_device').length, 2);
@@ -626,5 +632,50 @@ describe('group commit (handleBatch)', () => {
     assert.deepEqual(rows.map((r) => ({ ...(r as object) })), [{ mac: YEALINK, state: 'bound' }, { mac: POLY, state: 'bound' }]);
     assert.equal(h.outbox('lease').length, 2);
     assert.equal(h.db.inTransaction, false);
+  });
+});
+
+describe('lease store: a MAC\'s rows through its map in memory', () => {
+  const row = (ip: number, mac: string, o: Partial<LeaseRow> = {}): LeaseRow => ({
+    ip, mac, state: 'bound', expires_at: 2_000, updated_at: 1_000, hostname: null, vendor_class: null, client_id: null, params: null, ...o,
+  });
+
+  test('a new store finds the rows already in the table; the newest non-declined row is the MAC\'s; releaseOthers ends the rest', () => {
+    const db = openCacheDb(':memory:');
+    const first = createLeaseStore(db);
+    first.transaction(() => {
+      first.put(row(10, YEALINK, { expires_at: 3_000 }));
+      first.put(row(11, YEALINK, { expires_at: 5_000, state: 'declined' }));
+      first.put(row(12, YEALINK, { expires_at: 4_000 }));
+      first.put(row(13, CISCO));
+    });
+    // A restart: the map is read from the table.
+    const store = createLeaseStore(db);
+    assert.equal(store.latestForMac(YEALINK)?.ip, 12);
+    assert.equal(store.latestForMac(POLY), undefined);
+    store.transaction(() => store.releaseOthers(YEALINK, 12, 1_500));
+    const states = db.prepare(`SELECT ip, state, expires_at FROM dhcp_leases ORDER BY ip`).all();
+    assert.deepEqual(states.map((r) => ({ ...(r as object) })), [
+      { ip: 10, state: 'expired', expires_at: 1_500 },
+      { ip: 11, state: 'declined', expires_at: 5_000 },
+      { ip: 12, state: 'bound', expires_at: 4_000 },
+      { ip: 13, state: 'bound', expires_at: 2_000 },
+    ]);
+  });
+
+  test('an address given to another MAC is no longer the first one\'s; a rollback puts the map back with the table', () => {
+    const db = openCacheDb(':memory:');
+    const store = createLeaseStore(db);
+    store.transaction(() => store.put(row(20, YEALINK, { state: 'released' })));
+    assert.throws(() =>
+      store.transaction(() => {
+        store.put(row(20, CISCO));
+        assert.equal(store.latestForMac(YEALINK), undefined, 'inside the transaction the address is CISCO\'s');
+        assert.equal(store.latestForMac(CISCO)?.ip, 20);
+        throw new Error('rolled back');
+      }),
+    /rolled back/);
+    assert.equal(store.latestForMac(YEALINK)?.ip, 20, 'the table still says YEALINK, and so does the map');
+    assert.equal(store.latestForMac(CISCO), undefined);
   });
 });
