@@ -193,9 +193,32 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   /** Pools (by range) known to have no usable hole between their rows: the search is skipped. */
   const holeFree = new Set<string>();
 
+  // Events are inserted when the transaction that caused them ends, several rows per statement:
+  // each INSERT into the outbox (AUTOINCREMENT) also reads and writes its sqlite_sequence row, a
+  // cost per statement, not per row. Same transaction, same order, same ids as one by one.
+  /** kind, data, created_at of each event of the open transaction, flat. */
+  const pendingEvents: string[] = [];
+  const insertEvents = new Map<number, Database.Statement>();
+  const EVENTS_PER_INSERT = 64;
+
   function emit(kind: string, data: Record<string, unknown>, at: string): void {
     if (deps.outbox) deps.outbox(kind, data);
-    else outboxInsert.run(kind, JSON.stringify(data), at);
+    else pendingEvents.push(kind, JSON.stringify(data), at);
+  }
+
+  /** Inside the transaction, before it commits. */
+  function writeEvents(): void {
+    for (let i = 0; i < pendingEvents.length; ) {
+      const rows = Math.min(EVENTS_PER_INSERT, (pendingEvents.length - i) / 3);
+      let insert = insertEvents.get(rows);
+      if (!insert) {
+        insert = rows === 1 ? outboxInsert : db.prepare(`INSERT INTO outbox(kind, data, created_at) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`);
+        insertEvents.set(rows, insert);
+      }
+      insert.run(pendingEvents.slice(i, i + rows * 3));
+      i += rows * 3;
+    }
+    pendingEvents.length = 0;
   }
 
   function leaseEvent(event: 'granted' | 'released' | 'declined', row: Pick<LeaseRow, 'ip' | 'mac' | 'expires_at' | 'hostname'>, now: number, vendor?: VendorProfile): void {
@@ -280,6 +303,7 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   function writeEvidence(): void {
     for (const [mac, s] of pendingEvidence) recordSighting(mac, s);
     pendingEvidence.clear();
+    writeEvents();
   }
   // Not in the request's own transaction: evidence is no promise to the phone (the durability rule
   // is the lease's), and written by each group commit it cost a new phone about a third of its CPU
@@ -716,7 +740,19 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
 
   // No savepoint per request on the fast path: each would copy the pages it touches into a
   // sub-journal, ~15 % of an exchange. Atomicity per request comes from the fallback instead.
-  const batchTx = db.transaction((inbounds: readonly Inbound[], plan: DhcpPlan) => inbounds.map((i) => handleInTx(i, plan)));
+  const batchTx = db.transaction((inbounds: readonly Inbound[], plan: DhcpPlan) => {
+    const decisions = inbounds.map((i) => handleInTx(i, plan));
+    writeEvents();
+    return decisions;
+  });
+  /** One request in its own transaction (a savepoint inside the caller's), its events with it. */
+  const oneInTx = (inbound: Inbound, plan: DhcpPlan, evidence: boolean): Decision =>
+    store.transaction(() => {
+      const d = handleInTx(inbound, plan);
+      if (evidence) writeEvidence();
+      else writeEvents();
+      return d;
+    });
 
   function handleBatch(inbounds: readonly Inbound[], plan: DhcpPlan): Array<Decision | Error> {
     if (inbounds.length === 0) return [];
@@ -724,14 +760,17 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
       return batchTx(inbounds, plan);
     } catch {
       // Rolled back: what the memo and the store's MAC map say was written may not be (the offers
-      // in memory stay: a retried DISCOVER gets the same address, which is what the client expects).
+      // in memory stay: a retried DISCOVER gets the same address, which is what the client expects),
+      // and the events noted for the batch were never inserted.
+      pendingEvents.length = 0;
       observed.clear();
       store.forget();
       store.reload();
       return inbounds.map((i) => {
         try {
-          return store.transaction(() => handleInTx(i, plan));
+          return oneInTx(i, plan, false);
         } catch (err) {
+          pendingEvents.length = 0;
           return err instanceof Error ? err : new Error(String(err));
         }
       });
@@ -741,15 +780,23 @@ export function createDhcpLogic(options: DhcpLogicOptions, deps: DhcpLogicDeps):
   return {
     // One transaction per request: the evidence, the lease and the outbox event commit together
     // (and once), before the reply is sent.
-    handle: (inbound, plan) =>
-      store.transaction(() => {
-        const d = handleInTx(inbound, plan);
-        writeEvidence();
-        return d;
-      }),
+    handle: (inbound, plan) => {
+      try {
+        return oneInTx(inbound, plan, true);
+      } catch (err) {
+        pendingEvents.length = 0;
+        throw err;
+      }
+    },
     handleBatch,
     flushEvidence() {
-      if (pendingEvidence.size > 0) evidenceTx();
+      if (pendingEvidence.size === 0) return;
+      try {
+        evidenceTx();
+      } catch (err) {
+        pendingEvents.length = 0;
+        throw err;
+      }
     },
     get evidencePending() {
       return pendingEvidence.size;
