@@ -1,7 +1,8 @@
 /**
  * The cache's group commit on a real SQLite file, watched from a second connection as another
  * process would: work asked for in one turn is committed together, nobody hears back before the
- * COMMIT, one failing piece is undone alone, and a failed COMMIT fails everyone.
+ * COMMIT, one failing piece is undone alone (the turn is redone piece by piece), and a COMMIT that
+ * cannot happen fails everyone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
