@@ -4,7 +4,8 @@
  * over TFTP, against an `edgeprov daemon` PROCESS with a warm cache (every device rendered once
  * already). Beside it, in the same run and with the same client: plain node:http serving the very
  * bytes the daemon served from memory, dnsmasq's TFTP (on 127.0.0.1:69, its only TFTP port) serving them from a directory, and nginx when
- * installed. Figures: phones fully provisioned per second and the p99 of one phone's boot, medians
+ * installed, and for TFTP the Node floor (anchor-tftp.ts: our TFTP module serving from memory, no
+ * pipeline). Figures: phones fully provisioned per second and the p99 of one phone's boot, medians
  * over interleaved repetitions, and each server's CPU per phone (from /proc).
  *
  * Fairness: every server runs on CPU 1 (taskset), the load generator on CPU 0; repetitions are
@@ -33,6 +34,7 @@ import { bootStorm } from './storm-boot.js';
 
 const CLI = fileURLToPath(new URL('../../hub/cli.js', import.meta.url));
 const ANCHOR_HTTP = fileURLToPath(new URL('./anchor-http.js', import.meta.url));
+const ANCHOR_TFTP = fileURLToPath(new URL('./anchor-tftp.js', import.meta.url));
 const HOST = '127.0.0.1';
 
 export interface StormOptions {
@@ -274,6 +276,13 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
     const node = spawnPinned(process.execPath, [ANCHOR_HTTP, httpDir]);
     children.push(node);
     const nodePort = Number((await waitFor(node, /listening (\d+)/, 'the node:http anchor'))[1]);
+    let nodeTftp: ChildProcess | undefined;
+    let nodeTftpPort: number | undefined;
+    if (tftpSpecs.length) {
+      nodeTftp = spawnPinned(process.execPath, [ANCHOR_TFTP, tftpDir]);
+      children.push(nodeTftp);
+      nodeTftpPort = Number((await waitFor(nodeTftp, /listening (\d+)/, 'the Node TFTP floor'))[1]);
+    }
 
     let nginx: ChildProcess | undefined;
     let nginxPort: number | undefined;
@@ -348,6 +357,7 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
       if (nginx && nginxPort) add('nginx-http', await run(httpSpecs, 'http', { port: nginxPort }, opts.concurrency, nginx.pid));
       if (tftpSpecs.length) {
         add('daemon-tftp', await run(tftpSpecs, 'tftp', daemonTftp, opts.concurrency, daemon.pid));
+        if (nodeTftp && nodeTftpPort) add('node-tftp', await run(tftpSpecs, 'tftp', { port: nodeTftpPort }, opts.concurrency, nodeTftp.pid));
         if (dnsmasq && dnsmasqPort) add('dnsmasq-tftp', await run(tftpSpecs, 'tftp', { port: dnsmasqPort }, opts.concurrency, dnsmasq.pid));
       }
       process.stdout.write(`  rep ${rep + 1}/${opts.reps} done\n`);
@@ -376,6 +386,13 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
       rows.push({ what: 'TFTP: phones provisioned/s, edgeprov daemon', unit: 'phones/s', ours: rate('daemon-tftp'), ...(anchor ? { anchor } : skip), higherIsBetter: true, goal: '≥ 1.0× dnsmasq' });
       rows.push({ what: 'TFTP: p99 of one phone\'s boot', unit: 'ms', ours: p99('daemon-tftp'), ...(anchor ? { anchor: { name: 'dnsmasq TFTP', figure: p99('dnsmasq-tftp') } } : skip), higherIsBetter: false });
       rows.push({ what: 'TFTP: server CPU per phone', unit: 'ms', ours: cpu('daemon-tftp'), ...(anchor ? { anchor: { name: 'dnsmasq TFTP', figure: cpu('dnsmasq-tftp') } } : skip), higherIsBetter: false });
+      if (samples['node-tftp']) {
+        // Node's floor beside dnsmasq: how much of the gap is Node's dgram before any pipeline.
+        const floor = { name: 'Node TFTP floor (our TFTP module, files from memory, no pipeline, no log)', figure: rate('node-tftp') };
+        rows.push({ what: 'TFTP: phones provisioned/s, edgeprov daemon', unit: 'phones/s', ours: rate('daemon-tftp'), anchor: floor, higherIsBetter: true });
+        if (anchor) rows.push({ what: 'TFTP: phones provisioned/s, the Node TFTP floor', unit: 'phones/s', ours: rate('node-tftp'), anchor, higherIsBetter: true });
+        rows.push({ what: 'TFTP: server CPU per phone, the Node TFTP floor', unit: 'ms', ours: cpu('node-tftp'), ...(anchor ? { anchor: { name: 'dnsmasq TFTP', figure: cpu('dnsmasq-tftp') } } : skip), higherIsBetter: false });
+      }
     }
     const failures = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.reduce((n, r) => n + r.failures, 0)]));
     printTable(`storm: ${opts.phones} phones per protocol, ${opts.concurrency} in flight, servers on CPU 1, load on CPU 0 (${haveTaskset && twoCpus ? 'pinned' : 'NOT pinned'})`, rows);
@@ -392,6 +409,8 @@ export async function benchStorm(root: string, opts: StormOptions): Promise<void
         http_vs_node: rate('daemon-http').median / rate('node-http').median,
         ...(samples['nginx-http'] ? { http_vs_nginx: rate('daemon-http').median / rate('nginx-http').median } : {}),
         ...(samples['dnsmasq-tftp'] ? { tftp_vs_dnsmasq: rate('daemon-tftp').median / rate('dnsmasq-tftp').median } : {}),
+        ...(samples['node-tftp'] ? { tftp_vs_node_floor: rate('daemon-tftp').median / rate('node-tftp').median } : {}),
+        ...(samples['node-tftp'] && samples['dnsmasq-tftp'] ? { node_floor_vs_dnsmasq: rate('node-tftp').median / rate('dnsmasq-tftp').median } : {}),
       },
     };
   } finally {
