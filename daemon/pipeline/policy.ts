@@ -58,9 +58,11 @@ export function createPolicy(cache: Cache): Policy {
   const db = cache.db;
   const getCounter = db.prepare(`SELECT count, session_ip, session_started_at FROM counters WHERE mac = ?`);
   // One statement records the decision: the session (when one starts) and what was seen.
+  // Positional parameters (mac, count, session ip, session start, now twice, ip, user agent, config hash):
+  // binding an object costs a property lookup per name, on every device file of a storm.
   const record = db.prepare(
     `INSERT INTO counters(mac, count, session_ip, session_started_at, first_seen, last_seen, last_ip, last_user_agent, last_config_hash)
-       VALUES (@mac, @count, @session_ip, @session_started_at, @now, @now, @ip, @ua, @hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(mac) DO UPDATE SET count = excluded.count, session_ip = excluded.session_ip,
        session_started_at = excluded.session_started_at, first_seen = coalesce(counters.first_seen, excluded.first_seen),
        last_seen = excluded.last_seen, last_ip = excluded.last_ip,
@@ -104,7 +106,7 @@ export function createPolicy(cache: Cache): Policy {
         session = 'new';
       }
     }
-    record.run({ mac: req.mac, count, session_ip: sessionIp, session_started_at: sessionAt, now: at, ip: req.ip, ua: req.userAgent, hash: req.configHash });
+    record.run(req.mac, count, sessionIp, sessionAt, at, at, req.ip, req.userAgent, req.configHash);
     // Counts travel as state (this edge's slot), not as "+1", so replays and reordering are harmless.
     outbox.run(
       'provisioned',
