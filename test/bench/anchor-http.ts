@@ -4,27 +4,15 @@
  * `node anchor-http.js DIR` — prints `listening <port>` on 127.0.0.1.
  */
 import { createServer } from 'node:http';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { readServedTree, rootArgument } from './served-tree.js';
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
-const root = process.argv[2];
-if (!root) {
-  process.stderr.write('usage: anchor-http DIR\n');
-  process.exit(2);
-}
+const root = rootArgument('anchor-http DIR');
 const files = new Map<string, { body: Buffer; type: string }>();
-for (const p of walk(root)) {
-  const rel = `/${relative(root, p)}`;
+for (const [path, body] of readServedTree(root)) {
+  const rel = `/${path}`;
   const type = /\.(xml|htm)$/.test(rel) ? 'text/xml; charset=utf-8' : 'text/plain; charset=utf-8';
-  files.set(rel, { body: readFileSync(p), type });
+  files.set(rel, { body, type });
 }
 const server = createServer((req, res) => {
   const f = files.get((req.url ?? '/').split('?')[0]!);

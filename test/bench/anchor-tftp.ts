@@ -5,25 +5,11 @@
  * before doing anything of its own. Run as its own process:
  * `node anchor-tftp.js DIR` — prints `listening <port>` on 127.0.0.1.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { pino } from 'pino';
 import { createTftpServer } from '../../daemon/tftp/index.js';
+import { readServedTree, rootArgument } from './served-tree.js';
 
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
-}
-
-const root = process.argv[2];
-if (!root) {
-  process.stderr.write('usage: anchor-tftp DIR\n');
-  process.exit(2);
-}
-const files = new Map<string, Buffer>();
-for (const p of walk(root)) files.set(relative(root, p), readFileSync(p));
+const files = readServedTree(rootArgument('anchor-tftp DIR'));
 const server = createTftpServer(
   { socketPool: 128 },
   {

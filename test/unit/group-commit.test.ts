@@ -10,9 +10,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createGroupCommit } from '../../daemon/cache/group-commit.js';
+import { createGroupCommit, type GroupCommit } from '../../daemon/cache/group-commit.js';
 
-function setup(): { db: Database.Database; other: Database.Database; rows(): number[]; close(): void } {
+function setup(): {
+  db: Database.Database;
+  group: GroupCommit;
+  insert: Database.Statement;
+  rows(): number[];
+  close(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'edgeprov-group-'));
   const db = new Database(join(dir, 'g.db'));
   db.pragma('journal_mode = WAL');
@@ -21,7 +27,8 @@ function setup(): { db: Database.Database; other: Database.Database; rows(): num
   const select = other.prepare(`SELECT n FROM t ORDER BY n`).pluck();
   return {
     db,
-    other,
+    group: createGroupCommit(db),
+    insert: db.prepare(`INSERT INTO t(n) VALUES (?)`),
     rows: () => select.all() as number[],
     close: () => {
       other.close();
@@ -34,8 +41,7 @@ function setup(): { db: Database.Database; other: Database.Database; rows(): num
 test('work asked for in one turn commits in one transaction, and nobody hears back before the COMMIT', async () => {
   const s = setup();
   try {
-    const group = createGroupCommit(s.db);
-    const insert = s.db.prepare(`INSERT INTO t(n) VALUES (?)`);
+    const { group, insert } = s;
     const seenByOther: number[][] = [];
     const inTransaction: boolean[] = [];
     const done = [1, 2, 3].map((n) =>
@@ -66,8 +72,7 @@ test('work asked for in one turn commits in one transaction, and nobody hears ba
 test('a failing piece is rolled back alone; the others of its turn commit', async () => {
   const s = setup();
   try {
-    const group = createGroupCommit(s.db);
-    const insert = s.db.prepare(`INSERT INTO t(n) VALUES (?)`);
+    const { group, insert } = s;
     const results = await Promise.allSettled([
       group.run(() => insert.run(1)),
       group.run(() => {
@@ -87,8 +92,7 @@ test('a failing piece is rolled back alone; the others of its turn commit', asyn
 test('a COMMIT that cannot happen fails every piece of the turn', async () => {
   const s = setup();
   try {
-    const group = createGroupCommit(s.db);
-    const insert = s.db.prepare(`INSERT INTO t(n) VALUES (?)`);
+    const { group, insert } = s;
     const pending = [group.run(() => insert.run(1)), group.run(() => insert.run(2))];
     s.db.close(); // before the turn ends: the transaction cannot even begin
     const results = await Promise.allSettled(pending);
