@@ -176,27 +176,28 @@ export function createCache(options: CacheOptions, deps: { clock: Clock }): Cach
   // for every file. Absent rows are remembered too (a prober asks for many unknown MACs). Bounded,
   // least recently used out: a phone's few requests come within a second of each other, and every
   // device of a large site parsed at once held ~1.8 KB each (9 MB for 5,000, 180 MB at the old bound).
-  // Settings, the site and the org template list are few: a plain map, read several times per request,
-  // without building a key string or reordering an LRU list.
+  // Settings (by key), the site and the org template list are few: plain maps, read several
+  // times per request without reordering an LRU list, and settings without building a key string.
   const ABSENT = Symbol('absent');
   const memo = new LRUCache<string, NonNullable<unknown>>({ max: options.memoEntries ?? 8192 });
-  const fewMemo = new Map<string, NonNullable<unknown>>();
-  const FEW = new Set(['setting']);
+  const settings = new Map<string, NonNullable<unknown>>();
+  const whole = new Map<string, NonNullable<unknown>>();
   const bump = (): void => {
     generation++;
     memo.clear();
-    fewMemo.clear();
+    settings.clear();
+    whole.clear();
   };
-  const read = <T>(entity: string, key: string): T | undefined => {
-    const few = FEW.has(entity);
-    const k = `${entity}\u0000${key}`;
-    const hit = few ? fewMemo.get(k) : memo.get(k);
+  /** `load()`'s value for `k` in `m`, loaded once per generation (absent rows too). */
+  type Memo = { get(k: string): unknown; set(k: string, v: NonNullable<unknown>): unknown };
+  const memoised = <T>(m: Memo, k: string, load: () => T | undefined): T | undefined => {
+    const hit = m.get(k);
     if (hit !== undefined) return hit === ABSENT ? undefined : (hit as T);
-    const value = parse<T>(get.get(entity, key));
-    if (few) fewMemo.set(k, value ?? ABSENT);
-    else memo.set(k, value ?? ABSENT);
+    const value = load();
+    m.set(k, value ?? ABSENT);
     return value;
   };
+  const read = <T>(entity: string, key: string): T | undefined => memoised(memo, `${entity}\u0000${key}`, () => parse<T>(get.get(entity, key)));
 
   return {
     db,
@@ -207,27 +208,18 @@ export function createCache(options: CacheOptions, deps: { clock: Clock }): Cach
       return result;
     },
     state: () => getState.get() as SyncState,
-    site() {
-      const hit = fewMemo.get('site');
-      if (hit !== undefined) return hit === ABSENT ? undefined : (hit as SiteRecord);
-      const site = parse<SiteRecord>(byEntity.get('site'));
-      fewMemo.set('site', site ?? ABSENT);
-      return site;
-    },
+    site: () => memoised(whole, 'site', () => parse<SiteRecord>(byEntity.get('site'))),
     device: (mac) => read<DeviceRecord>('device', mac),
     template: (id) => read<TemplateRecord>('template', String(id)),
     orgTemplates(vendor, engine) {
-      let all = fewMemo.get('templates') as TemplateRecord[] | undefined;
-      if (!all) {
-        all = (byEntity.all('template') as { data: string }[]).map((r) => JSON.parse(r.data) as TemplateRecord);
-        fewMemo.set('templates', all);
-      }
+      const rows = () => (byEntity.all('template') as { data: string }[]).map((r) => JSON.parse(r.data) as TemplateRecord);
+      const all = memoised(whole, 'templates', rows)!;
       return all
         .filter((t) => t.scope === 'org' && t.vendor === vendor && t.engine === engine)
         .sort((a, b) => Number(a.model === null) - Number(b.model === null) || b.id - a.id);
     },
     setting<T>(key: string) {
-      return read<{ value: T }>('setting', key)?.value;
+      return memoised(settings, key, () => parse<{ value: T }>(get.get('setting', key)))?.value;
     },
     counterReset: (mac) => read<CounterResetRecord>('counter_reset', mac),
     dbId,
